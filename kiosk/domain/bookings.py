@@ -1,0 +1,102 @@
+"""Bookings and their life: confirmed, then attended, cancelled or no-show (C6, C7)."""
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+
+from .errors import InvalidTransition
+
+CONFIRMED, ATTENDED, CANCELLED, NO_SHOW = "confirmed", "attended", "cancelled", "no_show"
+STATES = (CONFIRMED, ATTENDED, CANCELLED, NO_SHOW)
+ACTIVE = (CONFIRMED, ATTENDED)
+SERVICES = ("counseling", "event")
+NO_SHOW_GRACE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One visitor's seat in a counseling slot or an event."""
+
+    booking_id: str
+    service: str
+    start: datetime
+    end: datetime
+    status: str = CONFIRMED
+    name: str | None = None
+    jobseeker_no: str | None = None
+    language: str = "ja"
+    meeting_app: str | None = None
+    room: str | None = None
+    room_id: str | None = None
+    counselor: str | None = None
+    event_id: str | None = None
+    needs_interpreter: bool = False
+    interpreter_language: str | None = None
+    needs_assistant: bool = False
+    consent: dict = field(default_factory=dict)
+    eligibility: dict = field(default_factory=dict)
+    channel: str = "phone"
+    kiosk_id: str | None = None
+    created_at: datetime | None = None
+    client_created_at: datetime | None = None
+    checked_in_at: datetime | None = None
+    request_hash: str | None = None
+    note: str | None = None
+    history: tuple = ()
+
+    @classmethod
+    def from_record(cls, record: dict) -> "Booking":
+        values = {k: record[k] for k in cls.__dataclass_fields__ if k in record}
+        for key in ("start", "end", "created_at", "client_created_at", "checked_in_at"):
+            if values.get(key):
+                values[key] = datetime.fromisoformat(values[key])
+        values["history"] = tuple(values.get("history", ()))
+        return cls(**values)
+
+    def to_record(self) -> dict:
+        record = asdict(self)
+        for key, value in record.items():
+            if isinstance(value, datetime):
+                record[key] = value.isoformat()
+        record["history"] = list(self.history)
+        return record
+
+    @property
+    def is_active(self) -> bool:
+        """Holds its unit: confirmed or attended."""
+        return self.status in ACTIVE
+
+    def _moved(self, status: str, now: datetime, by: str, **changes) -> "Booking":
+        entry = {"at": now.isoformat(), "by": by, "status": status}
+        if changes.get("note"):
+            entry["note"] = changes["note"]
+        return replace(self, status=status, history=self.history + (entry,), **changes)
+
+    def cancel(self, now: datetime, by: str) -> "Booking":
+        """An announced cancel: not a strike, the unit is free again."""
+        if self.status != CONFIRMED:
+            raise InvalidTransition()
+        return self._moved(CANCELLED, now, by)
+
+    def mark_attended(self, now: datetime, by: str) -> "Booking":
+        if self.status not in (CONFIRMED, NO_SHOW):
+            raise InvalidTransition()
+        return self._moved(ATTENDED, now, by)
+
+    def mark_no_show(self, now: datetime, by: str) -> "Booking":
+        if self.status != CONFIRMED:
+            raise InvalidTransition()
+        return self._moved(NO_SHOW, now, by)
+
+    def check_in(self, now: datetime) -> "Booking":
+        """The visitor said "I'm here": contact, so no automatic no-show."""
+        if self.status != CONFIRMED:
+            raise InvalidTransition()
+        return replace(self, checked_in_at=now)
+
+    def due_for_no_show(self, now: datetime, grace: timedelta = NO_SHOW_GRACE) -> bool:
+        """C7: no contact `grace` after the start (10 minutes in the terms) means a no-show."""
+        return self.status == CONFIRMED and self.checked_in_at is None and now >= self.start + grace
+
+    def purged(self, now: datetime) -> "Booking":
+        """The same booking without personal fields, for statistics after retention (C9)."""
+        entry = {"at": now.isoformat(), "by": "retention", "status": self.status, "note": "personal data purged"}
+        return replace(self, name=None, jobseeker_no=None, note=None, history=self.history + (entry,))

@@ -1,0 +1,124 @@
+"""Domain refusals: each has a stable code, an HTTP status and a translatable message."""
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogs; it is translated where it is shown."""
+    return message
+
+
+class DomainError(Exception):
+    """A rule refused the request; nothing was changed."""
+
+    code = "refused"
+    status = 422
+    message = N_("The request was refused.")
+
+    def __init__(self, message: str | None = None, **params):
+        self.message = message or type(self).message
+        self.params = params
+        super().__init__(self.code)
+
+
+class InvalidRequest(DomainError):
+    code, status = "invalid_request", 400
+    message = N_("The request is not valid.")
+
+
+class InvalidJobseekerNo(DomainError):
+    code, status = "invalid_jobseeker_no", 422
+    message = N_("The job seeker number is not valid.")
+
+
+class InvalidName(DomainError):
+    code, status = "invalid_name", 422
+    message = N_("Please enter your name.")
+
+
+class ClosedDay(DomainError):
+    code, status = "closed_day", 422
+    message = N_("The office is closed on that day.")
+
+
+class NotASlot(DomainError):
+    code, status = "not_a_slot", 422
+    message = N_("Counseling starts every 30 minutes from 10:00 to 15:30.")
+
+
+class PastCutoff(DomainError):
+    code, status = "past_cutoff", 422
+    message = N_("Bookings for that day closed at the end of the previous day. Please choose a later day.")
+
+
+class TooFarAhead(DomainError):
+    code, status = "too_far_ahead", 422
+    message = N_("That day is too far ahead. Please choose a day within the next %(days)s days.")
+
+
+class SlotFull(DomainError):
+    code, status = "slot_full", 409
+    message = N_("That time is fully booked. Please choose another time.")
+
+
+class RoomUnavailable(DomainError):
+    code, status = "room_unavailable", 409
+    message = N_("No counseling room with that meeting app is free at that time. Please choose another time or app.")
+
+
+class EventNotFound(DomainError):
+    code, status = "event_not_found", 404
+    message = N_("That event does not exist.")
+
+
+class EventClosed(DomainError):
+    code, status = "event_closed", 422
+    message = N_("That event can no longer be booked.")
+
+
+class EventFull(DomainError):
+    code, status = "event_full", 409
+    message = N_("That event is fully booked.")
+
+
+class Restricted(DomainError):
+    code, status = "restricted", 403
+    message = N_("We cannot take a booking for this job seeker number. Please speak to the staff at the counter.")
+
+
+class NotEligible(DomainError):
+    code, status = "not_eligible", 422
+    message = N_("Online counseling is not available for you this way. Please speak to the staff at the counter.")
+
+
+class ConsentMissing(DomainError):
+    code, status = "consent_missing", 422
+    message = N_("Please read and accept the terms before booking.")
+
+
+class TermsOutdated(DomainError):
+    code, status = "terms_outdated", 422
+    message = N_("The terms have been updated. Please read and accept the current terms.")
+
+
+class BookingIdReused(DomainError):
+    code, status = "booking_id_reused", 409
+    message = N_("This booking ID was already used for a different booking.")
+
+
+class BookingNotFound(DomainError):
+    code, status = "booking_not_found", 404
+    message = N_("That booking does not exist.")
+
+
+class InvalidTransition(DomainError):
+    code, status = "invalid_transition", 409
+    message = N_("That booking can no longer be changed this way.")
+
+
+class TooManyBookings(DomainError):
+    code, status = "too_many_bookings", 409
+    message = N_("You already have a counseling booking. Please cancel it first or speak to the staff.")
+
+
+class AlreadyBooked(DomainError):
+    code, status = "already_booked", 409
+    message = N_("You already have a seat at this event.")

@@ -1,0 +1,61 @@
+"""Terms versions and the consent a booking must carry (S1, S8, S9, C1)."""
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from .errors import ConsentMissing, TermsOutdated
+
+# Which documents a visitor accepts for each service.
+REQUIRED_DOCS = {
+    "counseling": ("online-services", "online-counseling"),
+    "event": ("online-services",),
+}
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class TermsVersion:
+    """One version of one terms document, in Japanese (authoritative) and translations."""
+
+    doc: str
+    version: str
+    effective_from: date
+    texts: dict = field(default_factory=dict)
+    title: dict = field(default_factory=dict)
+
+    def sha256(self, lang: str = "ja") -> str:
+        return sha256_text(self.texts[lang])
+
+    def accepts(self, digest: str) -> bool:
+        """The digest is that of this version's text in one of its languages."""
+        return any(self.sha256(lang) == digest for lang in self.texts)
+
+
+def current_versions(versions, today: date) -> dict:
+    """For each document, the version in force on `today`: the latest that has taken effect."""
+    current = {}
+    for v in sorted(versions, key=lambda v: (v.effective_from, v.version)):
+        if v.effective_from <= today:
+            current[v.doc] = v
+    return current
+
+
+def check_consent(consent, service: str, current: dict) -> list:
+    """The consent's documents for `service`, each the version in force with a matching digest."""
+    accepted = consent.get("terms") if isinstance(consent, dict) else None
+    if not accepted:
+        raise ConsentMissing()
+    by_doc = {entry.get("doc"): entry for entry in accepted if isinstance(entry, dict)}
+    recorded = []
+    for doc in REQUIRED_DOCS[service]:
+        entry = by_doc.get(doc)
+        if entry is None:
+            raise ConsentMissing()
+        version = current.get(doc)
+        if version is None or entry.get("version") != version.version or not version.accepts(entry.get("sha256", "")):
+            raise TermsOutdated()
+        recorded.append({"doc": doc, "version": version.version, "sha256": entry["sha256"]})
+    return recorded

@@ -1,0 +1,1 @@
+"""Use cases: each combines the domain rules with storage inside one transaction."""

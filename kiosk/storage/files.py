@@ -1,0 +1,81 @@
+"""Atomic, durable JSON files that notice when another process changed them."""
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from tinydb.storages import Storage
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in `path` survive a crash."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text`: temp file, fsync, rename, fsync of the folder."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def signature(path: Path):
+    """What changes whenever the file is replaced or rewritten."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that writes atomically and re-reads only after outside changes.
+
+    Callers hold the data directory's lock around every read-modify-write, so the
+    cached copy is current unless another process replaced the file, which the
+    signature (inode, size, mtime) shows.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._data = None
+        self._sig = None
+
+    def read(self):
+        sig = signature(self.path)
+        if sig is None:
+            self._data, self._sig = None, None
+            return None
+        if sig != self._sig:
+            with open(self.path, encoding="utf-8") as f:
+                text = f.read()
+            self._data = json.loads(text) if text.strip() else None
+            self._sig = sig
+        return self._data
+
+    def write(self, data):
+        try:
+            write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        except BaseException:
+            # TinyDB changed our cached dict in place before calling us; it is not on disk.
+            self._data, self._sig = None, None
+            raise
+        self._data, self._sig = data, signature(self.path)
+
+    def close(self):
+        pass

@@ -1,0 +1,70 @@
+"""Locks on the data directory: one for every read-modify-write, one for the server."""
+import fcntl
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class StorageLock:
+    """Mutual exclusion across threads (a lock) and processes (flock), reentrant per thread."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd = None
+
+    @contextmanager
+    def held(self):
+        with self._thread_lock:
+            if self._depth == 0:
+                if self._fd is None:
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self):
+        with self._thread_lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
+class ServerAlreadyRunning(RuntimeError):
+    """Another server process serves this data directory."""
+
+
+class ServerLock:
+    """Held for the whole life of a server process; a second server cannot take it."""
+
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / ".server.lock"
+        self._fd = None
+
+    def acquire(self):
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 100).decode(errors="replace").strip()
+            os.close(fd)
+            raise ServerAlreadyRunning(
+                f"Another Madoguchi server (pid {holder or 'unknown'}) is already using the data "
+                f"directory {self.path.parent}. Stop it first, or set KIOSK_DATA_DIR to another directory."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        os.fsync(fd)
+        self._fd = fd
+
+    def release(self):
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -1,0 +1,109 @@
+"""The JSON API, versioned under /api/v1 (a contract: extend, never rename)."""
+from datetime import date, datetime
+
+from flask import Blueprint, g, jsonify, request
+from jsonschema import Draft7Validator
+
+from ..domain.calendar import tokyo
+from ..domain.errors import InvalidRequest, N_
+from ..domain.requests import LANGUAGES
+from ..openapi import BOOKING_CREATE, document
+from ..services.availability import calendar_days, open_events
+from ..services.bookings import Context, booking_result, create_booking
+from ..services.policy import terms_in_force
+from ..terms import titles
+from . import base_url, office
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_DAYS = 62
+_booking_validator = Draft7Validator(BOOKING_CREATE)
+
+
+def json_body() -> dict:
+    """The request's JSON object, or InvalidRequest (never a 500) for anything else."""
+    if not request.is_json:
+        raise InvalidRequest(N_("Send the request as JSON (Content-Type: application/json)."))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidRequest(N_("The request body is not a valid JSON object."))
+    return body
+
+
+def _schema_error(error) -> InvalidRequest:
+    """A refusal naming the first offending field: unknown, missing or of the wrong kind."""
+    path = [str(p) for p in error.path]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        path += sorted(set(error.instance) - set(error.schema.get("properties", {})))[:1]
+        message = N_("The field “%(field)s” is not part of this API.")
+    elif error.validator == "required" and isinstance(error.instance, dict):
+        path += [k for k in error.validator_value if k not in error.instance][:1]
+        message = N_("The field “%(field)s” is missing.")
+    else:
+        message = N_("The field “%(field)s” is not valid.")
+    field = "/".join(path) or "body"
+    err = InvalidRequest(message, field=field)
+    err.field = field
+    return err
+
+
+def check_schema(validator, body: dict) -> None:
+    """Refuse (400) unknown fields, missing fields and wrong types, naming the first field."""
+    error = min(validator.iter_errors(body), key=lambda e: list(map(str, e.path)), default=None)
+    if error is not None:
+        raise _schema_error(error)
+
+
+@bp.get("/calendar")
+def calendar():
+    now = office().now()
+    try:
+        first = date.fromisoformat(request.args["from"]) if "from" in request.args else tokyo(now).date()
+        days = int(request.args.get("days", 7))
+    except ValueError:
+        raise InvalidRequest(N_("Use from=YYYY-MM-DD and days=1 to 62.")) from None
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidRequest(N_("Use from=YYYY-MM-DD and days=1 to 62."))
+    return jsonify({"days": calendar_days(office().store, office().settings, first, days, now)})
+
+
+@bp.get("/events")
+def events():
+    return jsonify({"events": open_events(office().store, office().now())})
+
+
+@bp.get("/terms")
+def terms():
+    """The versions in force, each in every language it has (Japanese governs)."""
+    lang = request.args.get("lang")
+    store = office().store
+    with store.transaction():
+        current = terms_in_force(store, office().now())
+    names = titles()
+    result = []
+    for doc, version in sorted(current.items()):
+        for text_lang, text in version.texts.items():
+            if lang and text_lang not in (lang, "ja"):
+                continue
+            result.append({
+                "doc": doc, "version": version.version, "lang": text_lang,
+                "title": names.get(doc, {}).get(text_lang) or names.get(doc, {}).get("ja", doc),
+                "sha256": version.sha256(text_lang), "effective_from": version.effective_from.isoformat(),
+                "governing": text_lang == "ja", "text": text,
+            })
+    return jsonify({"terms": result})
+
+
+@bp.post("/bookings")
+def bookings():
+    body = json_body()
+    if body.get("language") in LANGUAGES:
+        g.lang = body["language"]
+    check_schema(_booking_validator, body)
+    ctx = Context(office().settings, office().secret, base_url(), channel="phone")
+    booking, created = create_booking(office().store, ctx, body, office().now())
+    return jsonify({"booking": booking_result(booking, ctx)}), 201 if created else 200
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())

@@ -1,0 +1,51 @@
+"""One place that turns refusals and HTTP errors into clear JSON (API) or a plain page."""
+from flask import Response, g, jsonify, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+
+from ..domain.errors import DomainError, N_
+
+HTTP_MESSAGES = {
+    400: N_("The request is not valid."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not accept that method."),
+    413: N_("The request is too large."),
+    429: N_("Too many requests. Please wait a moment and try again."),
+    500: N_("Something went wrong on our side. Nothing was changed. Please try again."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz" or request.is_json
+
+
+def error_response(code: str, message: str, status: int, params=None, field=None):
+    text = gettext(message, **(params or {})) if params else gettext(message)
+    body = {"error": {"code": code, "message": text}}
+    if field:
+        body["error"]["field"] = field
+    if _wants_json():
+        response = jsonify(body)
+    else:
+        response = Response(f"{text}\n", content_type="text/plain; charset=utf-8")
+    return response, status
+
+
+def register_error_handlers(app):
+    @app.errorhandler(DomainError)
+    def domain_error(err: DomainError):
+        return error_response(err.code, err.message, err.status, err.params, getattr(err, "field", None))
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        status = err.code or 500
+        message = HTTP_MESSAGES.get(status, HTTP_MESSAGES[400] if status < 500 else HTTP_MESSAGES[500])
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(status, "invalid_request")
+        return error_response(code if status < 500 else "server_error", message, status)
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception):
+        # Logged with its traceback by Flask; the visitor gets a calm message, never the trace.
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        g.pop("lang", None)
+        return error_response("server_error", HTTP_MESSAGES[500], 500)
