@@ -1,0 +1,80 @@
+"""Fixtures: a real data directory per test, the app, its clients, a live waitress server."""
+import threading
+
+import pytest
+import waitress
+
+from app import create_app
+from kiosk.services import office as office_service
+from tests.factories import NOW
+
+
+class Clock:
+    """A settable clock for the app; domain code gets `now` from it, nothing sleeps."""
+
+    def __init__(self, now=NOW):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "instance"
+
+
+@pytest.fixture
+def app(data_dir, clock):
+    return create_app({"KIOSK_DATA_DIR": str(data_dir), "DEMO": False, "SECRET_KEY": "test-secret", "CLOCK": clock})
+
+
+@pytest.fixture
+def office(app):
+    return app.extensions["madoguchi"]
+
+
+@pytest.fixture
+def store(office):
+    return office.store
+
+
+@pytest.fixture
+def two_rooms(office):
+    """Two Zoom rooms, counselors 佐藤 and 鈴木."""
+    s = office.store
+    return [office_service.add_room(s, NOW, "test", "zoom", "845 1111 0001", "佐藤"),
+            office_service.add_room(s, NOW, "test", "zoom", "845 1111 0002", "鈴木")]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app):
+    """The real app behind waitress on a free port, in this process."""
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """The gettext catalogs compiled from the .po files, as `make` does before running."""
+    from babel.messages.frontend import CommandLineInterface
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "translations"])
