@@ -82,6 +82,7 @@ def main() -> None:
         print(f"madoguchi: {err}", file=sys.stderr)
         sys.exit(1)
     app = create_app()
+    app.extensions["madoguchi"].store.remove_stale_temp_files()
     start_sweeper(app)
     print(f"Madoguchi serving http://{settings.HOST}:{settings.PORT}/ (data in {settings.data_dir.resolve()})", flush=True)
     waitress.serve(app, host=settings.HOST, port=settings.PORT, threads=settings.THREADS, ident="madoguchi")

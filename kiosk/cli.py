@@ -6,6 +6,7 @@ from functools import wraps
 
 import click
 from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 
 from .domain.calendar import TOKYO, tokyo
 from .domain.errors import DomainError
@@ -70,6 +71,7 @@ def register_cli(app) -> None:
 
 
 @click.command(help="Seed the demo office (two Zoom rooms, one event), or remove it with --clear.")
+@with_appcontext
 @click.option("--clear", is_flag=True, help="Remove the demo rooms and events.")
 @json_option
 def demo(clear, as_json):
@@ -84,7 +86,7 @@ def demo(clear, as_json):
 
 # -- rooms --------------------------------------------------------------------------
 
-@click.group(help="Online meeting rooms (Zoom or Tele Office).")
+@click.group(cls=AppGroup, help="Online meeting rooms (Zoom or Tele Office).")
 def room():
     pass
 
@@ -137,7 +139,7 @@ def room_enable(room_id, as_json):
 
 # -- closures -------------------------------------------------------------------------
 
-@click.group(help="Office closure days (besides weekends, holidays and Dec 29 - Jan 3).")
+@click.group(cls=AppGroup, help="Office closure days (besides weekends, holidays and Dec 29 - Jan 3).")
 def closure():
     pass
 
@@ -175,7 +177,7 @@ def closure_list(as_json):
 
 # -- events ---------------------------------------------------------------------------
 
-@click.group(help="Events: seminars, job fairs, selections, tours, meetings.")
+@click.group(cls=AppGroup, help="Events: seminars, job fairs, selections, tours, meetings.")
 def event():
     pass
 
@@ -209,7 +211,7 @@ def event_list(as_json):
 
 # -- bookings, sweep, audit -------------------------------------------------------------
 
-@click.group(help="Bookings (staff scripts and exports; contains personal data).")
+@click.group(cls=AppGroup, help="Bookings (staff scripts and exports; contains personal data).")
 def bookings():
     pass
 
@@ -233,6 +235,7 @@ def bookings_list(day, as_json):
 
 
 @click.command(help="Mark confirmed bookings with no contact 10 minutes after the start as no-shows.")
+@with_appcontext
 @json_option
 def sweep(as_json):
     s = _state()
@@ -240,7 +243,7 @@ def sweep(as_json):
     _out(as_json, {"no_show": swept}, f"Marked {len(swept)} booking(s) as no-show.")
 
 
-@click.group(help="The hash-chained audit log.")
+@click.group(cls=AppGroup, help="The hash-chained audit log.")
 def audit():
     pass
 
@@ -257,7 +260,7 @@ def audit_verify(as_json):
 
 # -- terms -------------------------------------------------------------------------------
 
-@click.group(help="Terms documents and their versions.")
+@click.group(cls=AppGroup, help="Terms documents and their versions.")
 def terms():
     pass
 
@@ -292,7 +295,7 @@ def terms_publish(doc, version, effective_from, ja_file, en_file, as_json):
 
 # -- visitors -----------------------------------------------------------------------------
 
-@click.group(help="Strikes and restrictions on a 求職番号.")
+@click.group(cls=AppGroup, help="Strikes and restrictions on a 求職番号.")
 def visitor():
     pass
 

@@ -120,7 +120,7 @@ def document() -> dict:
                 "summary": "Open days and free counseling slots",
                 "parameters": [
                     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"},
-                     "description": "First day (YYYY-MM-DD); today in Tokyo when absent."},
+                     "description": "First day (YYYY-MM-DD), at most 366 days from today; today in Tokyo when absent."},
                     {"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 62}},
                 ],
                 "responses": {"200": _json({"type": "object", "required": ["days"], "properties": {
@@ -130,7 +130,8 @@ def document() -> dict:
                     "events": {"type": "array", "items": event}}})}}},
             "/api/v1/terms": {"get": {
                 "summary": "The terms versions in force, full text, per language",
-                "parameters": [{"name": "lang", "in": "query", "schema": {"type": "string", "maxLength": 20}}],
+                "parameters": [{"name": "lang", "in": "query", "schema": {"type": "string", "enum": list(LANGUAGES)},
+                                "description": "Also return this language's text (Japanese always comes)."}],
                 "responses": {"200": _json({"type": "object", "required": ["terms"], "properties": {
                     "terms": {"type": "array", "items": terms}}}), **_error_responses(400)}}},
             "/api/v1/bookings": {"post": {

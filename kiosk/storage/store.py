@@ -90,6 +90,14 @@ class Store:
     def close(self):
         self._lock.close()
 
+    def remove_stale_temp_files(self) -> int:
+        """Temp files left by a crash mid-write; never read, removed at server start."""
+        with self._lock.held():
+            stale = list(self.dir.glob(".*.tmp"))
+            for path in stale:
+                path.unlink(missing_ok=True)
+        return len(stale)
+
     def is_new(self) -> bool:
         return not (self.dir / "config.json").exists()
 

@@ -16,6 +16,7 @@ from . import base_url, office
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_DAYS = 62
+MAX_RANGE_DAYS = 366
 _booking_validator = Draft7Validator(BOOKING_CREATE)
 
 
@@ -61,8 +62,11 @@ def calendar():
         days = int(request.args.get("days", 7))
     except ValueError:
         raise InvalidRequest(N_("Use from=YYYY-MM-DD and days=1 to 62.")) from None
+    today = tokyo(now).date()
     if not 1 <= days <= MAX_DAYS:
         raise InvalidRequest(N_("Use from=YYYY-MM-DD and days=1 to 62."))
+    if abs((first - today).days) > MAX_RANGE_DAYS:
+        raise InvalidRequest(N_("The calendar covers one year back and one year ahead."))
     return jsonify({"days": calendar_days(office().store, office().settings, first, days, now)})
 
 
@@ -75,6 +79,8 @@ def events():
 def terms():
     """The versions in force, each in every language it has (Japanese governs)."""
     lang = request.args.get("lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise InvalidRequest(N_("Unknown language."))
     store = office().store
     with store.transaction():
         current = terms_in_force(store, office().now())

@@ -1,0 +1,132 @@
+"""Against the live waitress server: concurrency, a second server, and a crash (kill -9)."""
+import json
+import signal
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from kiosk.services import office as office_service
+from kiosk.storage import Store
+from tests.factories import NOW, consent, make_payload
+from tests.server_process import start_server, stop
+
+
+def test_twenty_threads_racing_for_the_last_unit_book_it_exactly_once(live_server, office, data_dir):
+    office_service.add_room(office.store, NOW, "test", "zoom", "84500000001")
+    barrier = threading.Barrier(20)
+
+    def attempt(i):
+        payload = make_payload(jobseeker_no=f"28010-{i:05d}", language="en")
+        barrier.wait()
+        return requests.post(f"{live_server}/api/v1/bookings", json=payload, timeout=30)
+
+    with ThreadPoolExecutor(20) as pool:
+        responses = list(pool.map(attempt, range(20)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * 19
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"slot_full"}
+    stored = json.loads((data_dir / "bookings-2026-12.json").read_text())["bookings"]
+    assert len(stored) == 1
+
+
+def test_the_same_booking_id_sent_twice_at_once_gives_one_booking(live_server, office, data_dir):
+    office_service.add_room(office.store, NOW, "test", "zoom", "84500000001")
+    payload = make_payload()
+    barrier = threading.Barrier(2)
+
+    def send(_):
+        barrier.wait()
+        return requests.post(f"{live_server}/api/v1/bookings", json=payload, timeout=30)
+
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(send, range(2))
+    assert sorted([a.status_code, b.status_code]) == [200, 201]
+    assert a.json() == b.json()
+    assert len(json.loads((data_dir / "bookings-2026-12.json").read_text())["bookings"]) == 1
+
+
+def test_a_second_server_on_the_same_data_directory_refuses_to_start(tmp_path):
+    first = start_server(tmp_path / "data")
+    try:
+        second = start_server(tmp_path / "data", wait=False)
+        out, err = second.communicate(timeout=20)
+        assert second.returncode == 1
+        assert "already using the data directory" in err and str(first.pid) in err
+        assert requests.get(first.url + "/healthz", timeout=5).json()["status"] == "ok"
+    finally:
+        stop(first)
+
+
+def _bookable_slots(url):
+    days = requests.get(f"{url}/api/v1/calendar?days=28", timeout=10).json()["days"]
+    return [s["start"] for d in days if d.get("bookable") for s in d["slots"] for _ in range(s["free"])]
+
+
+def _live_consent(url):
+    terms = requests.get(f"{url}/api/v1/terms", timeout=10).json()["terms"]
+    return {"terms": [{"doc": t["doc"], "version": t["version"], "sha256": t["sha256"]} for t in terms if t["lang"] == "ja"]}
+
+
+def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
+    data_dir = tmp_path / "data"
+    store = Store(data_dir)
+    for i in range(6):
+        office_service.add_room(store, NOW, "test", "zoom", f"8450000{i:04d}")
+    store.close()
+    server = start_server(data_dir, DEMO=0)
+    slots = _bookable_slots(server.url)
+    agreed = _live_consent(server.url)
+    acknowledged, sent, stop_streaming = {}, [], threading.Event()
+
+    def stream(worker):
+        session = requests.Session()
+        for n in range(worker, len(slots), 4):
+            if stop_streaming.is_set():
+                return
+            payload = make_payload(booking_id=str(uuid.uuid4()), start=slots[n], consent=agreed,
+                                   jobseeker_no=f"{30000 + n:05d}-{n:04d}")
+            sent.append(payload)
+            try:
+                r = session.post(f"{server.url}/api/v1/bookings", json=payload, timeout=10)
+            except requests.RequestException:
+                return  # the server died under us: this one may or may not have been written
+            if r.status_code in (200, 201):
+                acknowledged[payload["booking_id"]] = r.json()["booking"]
+
+    workers = [threading.Thread(target=stream, args=(w,)) for w in range(4)]
+    for w in workers:
+        w.start()
+    while len(acknowledged) < 60 and any(w.is_alive() for w in workers):
+        threading.Event().wait(0.01)
+    server.send_signal(signal.SIGKILL)
+    server.wait(10)
+    stop_streaming.set()
+    for w in workers:
+        w.join(15)
+    assert len(acknowledged) >= 60
+
+    for path in data_dir.glob("bookings-*.json"):
+        json.loads(path.read_text())  # never a torn file
+
+    restarted = start_server(data_dir, port=int(server.url.rsplit(":", 1)[1]), DEMO=0)
+    try:
+        reopened = Store(data_dir)
+        with reopened.transaction():
+            for booking_id, answer in acknowledged.items():
+                stored = reopened.booking(booking_id)
+                assert stored is not None, f"acknowledged booking {booking_id} was lost"
+                assert stored.room_id == answer["room_id"]
+        # Replaying everything that was sent: acknowledged ones are duplicates, none is doubled.
+        for payload in sent:
+            r = requests.post(f"{restarted.url}/api/v1/bookings", json=payload, timeout=10)
+            assert r.status_code in (200, 201), r.text
+            if payload["booking_id"] in acknowledged:
+                assert r.status_code == 200 and r.json()["booking"] == acknowledged[payload["booking_id"]]
+        with reopened.transaction():
+            ids = [b.booking_id for m in reopened.months() for b in reopened.bookings_in_month(m)]
+        assert len(ids) == len(set(ids)) == len(sent)
+        assert not list(data_dir.glob(".*.tmp"))  # a temp file left by the crash is cleared at start
+    finally:
+        stop(restarted)
