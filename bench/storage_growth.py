@@ -133,7 +133,7 @@ def worker(conn, data_dir: str, profile: bool) -> None:
             months = len(store.months())
         open_seconds = time.perf_counter() - t0
         ctx = Context(load_settings({"DEMO": False}), "bench-secret", "http://bench.invalid/")
-        profiler = cProfile.Profile() if profile else None
+        profilers = {"new": cProfile.Profile(), "returning": cProfile.Profile()} if profile else {}
         conn.send(("ready", open_seconds, months))
     except Exception:
         conn.send(("error", traceback.format_exc()))
@@ -141,23 +141,34 @@ def worker(conn, data_dir: str, profile: bool) -> None:
 
     while True:
         message = conn.recv()
+        if message[0] == "empty-transactions":
+            # The fixed per-transaction cost: the lock plus the freshness check of every month file.
+            times = []
+            for _ in range(message[1]):
+                t0 = time.perf_counter()
+                with store.transaction():
+                    pass
+                times.append(time.perf_counter() - t0)
+            conn.send(("ok", statistics.median(times)))
+            continue
         if message[0] == "stop":
-            report = None
-            if profiler:
+            reports = {}
+            for phase, profiler in profilers.items():
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(r"kiosk|tinydb|json|os", 28)
-                report = out.getvalue()
+                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(r"kiosk|tinydb|json|posix", 24)
+                reports[phase] = out.getvalue()
             store.close()
-            conn.send(("stopped", report))
+            conn.send(("stopped", reports))
             return
-        _, payload, timed = message
+        _, payload, phase = message
+        profiler = profilers.get(phase)
         try:
-            if profiler and timed:
+            if profiler:
                 profiler.enable()
             t0 = time.perf_counter()
             _, created = create_booking(store, ctx, payload, NOW)
             elapsed = time.perf_counter() - t0
-            if profiler and timed:
+            if profiler:
                 profiler.disable()
             conn.send(("ok" if created else "not-created", elapsed))
         except Exception as err:  # report, keep going
@@ -244,14 +255,14 @@ def main() -> int:
         starts = slots()
         errors = []
 
-        def run(payloads, timed):
+        def run(payloads, phase):
             """Send each payload to both stores, alternating which goes first; return times."""
             times = {"small": [], "large": []}
             for k, pair in enumerate(payloads):
                 order = ["small", "large"] if k % 2 == 0 else ["large", "small"]
                 for name in order:
                     conn = workers[name][1]
-                    conn.send(("create", pair[name], timed))
+                    conn.send(("create", pair[name], phase))
                     status, value = conn.recv()
                     if status == "ok":
                         times[name].append(value)
@@ -267,8 +278,8 @@ def main() -> int:
                                    start=starts[n % len(starts)].isoformat())
             return {"small": payload, "large": payload}
 
-        run([new_visitor_pair() for _ in range(WARMUP)], timed=False)
-        new = run([new_visitor_pair() for _ in range(TIMED)], timed=True)
+        run([new_visitor_pair() for _ in range(WARMUP)], phase=None)
+        new = run([new_visitor_pair() for _ in range(TIMED)], phase="new")
 
         rng = random.Random(7)
         small_numbers = rng.sample(range(SMALL_MONTHS * PER_MONTH), RETURNING)
@@ -279,14 +290,19 @@ def main() -> int:
             returning_pairs.append({"small": dict(pair["small"], jobseeker_no=history_number(a)),
                                     "large": dict(pair["large"], booking_id=str(uuid.uuid4()),
                                                   jobseeker_no=history_number(b))})
-        returning = run(returning_pairs, timed=True)
+        returning = run(returning_pairs, phase="returning")
+
+        empty = {}
+        for name, (_, conn) in workers.items():
+            conn.send(("empty-transactions", 300))
+            empty[name] = conn.recv()[1]
 
         for name, (proc, conn) in workers.items():
             conn.send(("stop",))
-            _, report = conn.recv()
+            _, reports = conn.recv()
             proc.join(timeout=10)
-            if report:
-                print(f"\n--- cProfile of the {name} store's timed creates (cumulative, top entries) ---\n{report}")
+            for phase, report in reports.items():
+                print(f"\n--- cProfile: {name} store, {phase}-visitor creates (cumulative, top entries) ---\n{report}")
 
         med = {k: statistics.median(v) for k, v in new.items()}
         ratio = med["large"] / med["small"]
@@ -299,6 +315,9 @@ def main() -> int:
             q = statistics.quantiles(new[name], n=10)
             print(f"  {name:5s} p10 {q[0] * 1000:.2f} ms, p90 {q[-1] * 1000:.2f} ms")
         print(f"  ratio 100,000 / 1,000        {ratio:8.2f}")
+
+        print(f"  of which an empty store.transaction() (lock + freshness check of each month file): "
+              f"{empty['small'] * 1000:.3f} ms vs {empty['large'] * 1000:.3f} ms")
 
         if returning["small"] and returning["large"]:
             rmed = {k: statistics.median(v) for k, v in returning.items()}

@@ -66,9 +66,20 @@ def runner(app):
 def live_server(app):
     """The real app behind waitress on a free port, in this process."""
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def serve():
+        try:
+            server.run()
+        except (OSError, ValueError):
+            if not stopping.is_set():  # only closing the socket under the loop is expected
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
+    stopping.set()
+    server.task_dispatcher.shutdown()
     server.close()
     thread.join(timeout=5)
 

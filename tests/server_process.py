@@ -18,11 +18,14 @@ def free_port() -> int:
 
 
 def start_server(data_dir, port=None, wait=True, **env):
+    """Start `python app.py`; its output goes to a log file beside the data directory (`proc.log`)."""
     port = port or free_port()
     environ = dict(os.environ, KIOSK_DATA_DIR=str(data_dir), PORT=str(port), HOST="127.0.0.1",
                    SECRET_KEY="test-secret", **{k: str(v) for k, v in env.items()})
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=environ,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = Path(data_dir).parent / f"server-{port}-{time.monotonic_ns()}.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT)
+    proc.log = log
     proc.url = f"http://127.0.0.1:{port}"
     if wait:
         wait_until_up(proc)
@@ -33,7 +36,7 @@ def wait_until_up(proc, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read()}")
+            raise RuntimeError(f"server exited: {proc.log.read_text()}")
         try:
             if requests.get(proc.url + "/healthz", timeout=1).ok:
                 return

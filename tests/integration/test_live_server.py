@@ -51,8 +51,8 @@ def test_a_second_server_on_the_same_data_directory_refuses_to_start(tmp_path):
     first = start_server(tmp_path / "data")
     try:
         second = start_server(tmp_path / "data", wait=False)
-        out, err = second.communicate(timeout=20)
-        assert second.returncode == 1
+        assert second.wait(timeout=20) == 1
+        err = second.log.read_text()
         assert "already using the data directory" in err and str(first.pid) in err
         assert requests.get(first.url + "/healthz", timeout=5).json()["status"] == "ok"
     finally:

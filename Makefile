@@ -1,0 +1,49 @@
+# Madoguchi: `make run` serves the app on an embedded TinyDB in instance/; `make test` runs every test.
+# Both work on a fresh Debian machine with Python 3.11 (system packages come from apt).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk zbar-tools poppler-utils
+
+.PHONY: run test install install-test system-packages translations bench clean
+
+run: install translations
+	$(BIN)/python app.py
+
+test: install-test system-packages translations
+	$(BIN)/python -m pytest
+
+install: $(BIN)/.installed
+install-test: $(BIN)/.installed-test
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(BIN)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(BIN)/.installed $@
+
+# Debian's Chromium (browser tests), CJK fonts, zbarimg and pdftoppm (slip QR checks).
+system-packages:
+	@missing=""; for p in $(SYSTEM_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+translations: install
+	$(BIN)/pybabel -q compile -d translations
+
+bench: install-test
+	$(BIN)/python bench/storage_growth.py
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
+	find translations -name '*.mo' -delete
