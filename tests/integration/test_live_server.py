@@ -130,3 +130,31 @@ def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
         assert not list(data_dir.glob(".*.tmp"))  # a temp file left by the crash is cleared at start
     finally:
         stop(restarted)
+
+
+def test_the_server_sweeps_no_shows_by_itself(tmp_path):
+    from datetime import datetime, timedelta
+
+    from kiosk.domain.calendar import TOKYO
+    from tests.factories import make_booking
+
+    data_dir = tmp_path / "data"
+    store = Store(data_dir)
+    started = datetime.now(TOKYO) - timedelta(minutes=30)
+    missed = make_booking(start=started)
+    recent = make_booking(start=datetime.now(TOKYO) - timedelta(minutes=2))
+    with store.transaction():
+        store.save_booking(missed)
+        store.save_booking(recent)
+    server = start_server(data_dir, SWEEP_INTERVAL_SECONDS=1)
+    try:
+        for _ in range(100):
+            with store.transaction():
+                if store.booking(missed.booking_id).status == "no_show":
+                    break
+            threading.Event().wait(0.1)
+        with store.transaction():
+            assert store.booking(missed.booking_id).status == "no_show"
+            assert store.booking(recent.booking_id).status == "confirmed"  # still inside its 10 minutes
+    finally:
+        stop(server)
