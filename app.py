@@ -1,6 +1,8 @@
 """Madoguchi's entry point: `create_app(config=None)`, and `python app.py` to serve with waitress."""
+import faulthandler
 import logging
 import secrets
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +16,7 @@ from kiosk.config import load_settings
 from kiosk.domain.calendar import TOKYO
 from kiosk.services.office import seed_demo
 from kiosk.storage import ServerAlreadyRunning, ServerLock, Store
-from kiosk.views import api, health
+from kiosk.views import api, health, kiosk_api
 from kiosk.views.errors import register_error_handlers
 from kiosk.web import Madoguchi, install_headers, select_locale
 
@@ -60,6 +62,7 @@ def create_app(config=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(kiosk_api.bp)
     register_error_handlers(app)
     install_headers(app)
     register_cli(app)
@@ -72,6 +75,7 @@ def main() -> None:
 
     from kiosk.sweeper import start_sweeper
 
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack to the log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,7 @@ class Settings:
     LEASE_DAYS: int = 5
     RETENTION_DAYS: int = 90
     MAX_BODY_BYTES: int = 64 * 1024
+    MAX_SYNC_BODY_BYTES: int = 1024 * 1024
 
     @property
     def data_dir(self) -> Path:

@@ -54,6 +54,38 @@ BOOKING_CREATE = {
     },
 }
 
+OP_TYPES = ["booking.create", "event.book", "booking.cancel", "checkin", "lease.release"]
+
+SYNC_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["schema", "ops"],
+    "properties": {
+        "schema": {"type": "integer", "enum": [1]},
+        "client_sent_at": {"type": "string", "maxLength": 40},
+        "ops": {"type": "array", "maxItems": 500, "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["op_id", "seq", "type", "created_at", "payload"],
+            "properties": {
+                "op_id": ID,
+                "seq": {"type": "integer", "minimum": 0},
+                "type": {"type": "string", "enum": OP_TYPES},
+                "created_at": {"type": "string", "maxLength": 40},
+                "payload": {"type": "object"},
+            }}},
+        "status": {"type": "object", "additionalProperties": False, "properties": {
+            "outbox": {"type": "integer", "minimum": 0}, "dead_letters": {"type": "integer", "minimum": 0},
+            "persisted": {"type": "boolean"}, "app_version": {"type": "string", "maxLength": 40}}},
+        "have_leases": {"type": "array", "maxItems": 500, "items": {"type": "string", "maxLength": 64}},
+    },
+}
+
+BOOKING_REF = {"type": "object", "additionalProperties": False, "required": ["booking_id"],
+               "properties": {"booking_id": ID}}
+LEASE_RELEASE = {"type": "object", "additionalProperties": False, "required": ["lease_unit_ids"],
+                 "properties": {"lease_unit_ids": {"type": "array", "maxItems": 500,
+                                                   "items": {"type": "string", "maxLength": 64}}}}
+
 ERROR = {
     "type": "object", "required": ["error"],
     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {

@@ -1,5 +1,5 @@
 """Per-app wiring the views share: the Madoguchi state, the locale choice, security headers."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import g, request
@@ -19,6 +19,11 @@ class Madoguchi:
     store: object
     secret: str
     now: Callable
+    limits: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        from .ratelimit import RateLimiter
+        self.limits.setdefault("enroll", RateLimiter(limit=10, window=60))
 
 
 def select_locale() -> str:

@@ -11,6 +11,13 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=TOKYO)  # a Tuesday; Dec 2 onward is bo
 _numbers = itertools.count(1000)
 
 
+def day_records(data_dir, day="2026-12-03") -> dict:
+    """The raw TinyDB records of one day file, as stored on disk."""
+    import json
+    path = data_dir / "bookings" / day[:7] / f"{day}.json"
+    return json.loads(path.read_text())["bookings"] if path.exists() else {}
+
+
 def jobseeker_no() -> str:
     """A fresh, valid 求職番号."""
     return f"28010-{next(_numbers):05d}"

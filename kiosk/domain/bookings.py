@@ -28,6 +28,7 @@ class Booking:
     room_id: str | None = None
     counselor: str | None = None
     event_id: str | None = None
+    lease_unit_id: str | None = None
     needs_interpreter: bool = False
     interpreter_language: str | None = None
     needs_assistant: bool = False
@@ -52,10 +53,12 @@ class Booking:
         return cls(**values)
 
     def to_record(self) -> dict:
-        record = asdict(self)
-        for key, value in record.items():
-            if isinstance(value, datetime):
-                record[key] = value.isoformat()
+        """A JSON-ready dict; empty optional fields are left out (from_record restores them)."""
+        record = {}
+        for key, value in asdict(self).items():
+            if value is None:
+                continue
+            record[key] = value.isoformat() if isinstance(value, datetime) else value
         record["history"] = list(self.history)
         return record
 

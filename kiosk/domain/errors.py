@@ -122,3 +122,23 @@ class TooManyBookings(DomainError):
 class AlreadyBooked(DomainError):
     code, status = "already_booked", 409
     message = N_("You already have a seat at this event.")
+
+
+class LeaseExpired(DomainError):
+    code, status = "lease_expired", 422
+    message = N_("This booking was made offline after its reserved time could no longer be held. The staff will contact you.")
+
+
+class LeaseUnknown(DomainError):
+    code, status = "lease_unknown", 422
+    message = N_("This booking refers to a reserved time that this kiosk does not hold. The staff will contact you.")
+
+
+class Unauthorized(DomainError):
+    code, status = "unauthorized", 401
+    message = N_("This kiosk is not enrolled or was revoked. Please ask the staff to enroll it again.")
+
+
+class EnrollmentCodeInvalid(DomainError):
+    code, status = "invalid_code", 400
+    message = N_("This enrollment code is not valid or has expired.")

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from ..domain.calendar import tokyo
 from ..domain.rooms import MEETING_APPS
 from .policy import office_calendar
+from .units import taken_rooms
 
 
 def calendar_days(store, settings, first: date, days: int, now: datetime) -> list[dict]:
@@ -20,10 +21,7 @@ def calendar_days(store, settings, first: date, days: int, now: datetime) -> lis
                 cutoff = calendar.cutoff(day)
                 entry["bookable"] = now < cutoff and day <= calendar.last_bookable_day(now)
                 entry["cutoff"] = cutoff.isoformat()
-                booked = {}
-                for b in store.bookings_on(day):
-                    if b.is_active and b.room:
-                        booked.setdefault(b.start, set()).add(b.room)
+                booked = taken_rooms(store, day, now)
                 for start in calendar.slot_starts(day):
                     taken = booked.get(start, set())
                     free = [r for r in rooms if r.id not in taken]

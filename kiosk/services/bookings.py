@@ -6,13 +6,15 @@ from datetime import datetime, timedelta
 
 from ..domain.bookings import Booking
 from ..domain.calendar import SLOT, tokyo
-from ..domain.errors import AlreadyBooked, BookingIdReused, BookingNotFound, EventNotFound, TooManyBookings
+from ..domain.errors import (AlreadyBooked, BookingIdReused, BookingNotFound, EventNotFound, InvalidRequest,
+                             LeaseExpired, LeaseUnknown, N_, TooManyBookings)
 from ..domain.requests import BookingRequest
 from ..domain.rooms import assign_room
 from ..domain.terms import check_consent
 from ..domain.visitors import check_may_book, strikes
 from ..tokens import join_token
 from .policy import office_calendar, terms_in_force
+from .units import taken_rooms
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ def request_hash(payload: dict) -> str:
 
 def booking_result(booking: Booking, ctx: Context) -> dict:
     """What the visitor's device gets back: no name, no 求職番号."""
-    token = join_token(ctx.secret, booking.booking_id, booking.room_id, booking.start.isoformat())
+    # A booking made on a lease keeps the lease's link: the slip printed offline carries it.
+    token = join_token(ctx.secret, booking.lease_unit_id or booking.booking_id, booking.room_id, booking.start.isoformat())
     result = {
         "booking_id": booking.booking_id,
         "status": booking.status,
@@ -65,18 +68,39 @@ def _last_counselor(history) -> str | None:
     return seen[-1].counselor if seen else None
 
 
-def _counseling_unit(store, settings, req, history, now):
-    """Check the slot and pick the room: the visitor's counselor's when free (C6)."""
-    calendar = office_calendar(store, settings)
-    calendar.check_counseling_start(req.start, now)
+def _check_future_bookings(settings, history, now):
     future = [b for b in history if b.service == "counseling" and b.is_active and b.start > now]
     if len(future) >= settings.MAX_FUTURE_BOOKINGS:
         raise TooManyBookings()
+
+
+def _counseling_unit(store, settings, req, history, now):
+    """Check the slot and pick the room: the visitor's counselor's when free (C6)."""
+    office_calendar(store, settings).check_counseling_start(req.start, now)
+    _check_future_bookings(settings, history, now)
     start = tokyo(req.start)
-    taken = {b.room for b in store.bookings_on(start.date()) if b.is_active and b.start == start}
+    taken = taken_rooms(store, start.date(), now).get(start, set())
     room = assign_room(store.rooms(), taken, req.meeting_app, req.counselor or _last_counselor(history))
     return dict(start=start, end=start + SLOT, room=room.id, room_id=room.meeting_id,
                 meeting_app=room.app, counselor=room.counselor)
+
+
+def _leased_unit(store, ctx, req, history, now):
+    """A unit the kiosk booked offline on its lease: it applies whatever happened meanwhile (sync.md)."""
+    lease = store.lease(req.lease_unit_id)
+    if lease is None or lease["kiosk_id"] != ctx.kiosk_id or lease.get("released_at"):
+        raise LeaseUnknown()
+    holder = store.booking_on_lease(lease["id"])
+    if holder is not None and holder.booking_id != req.booking_id:
+        raise LeaseUnknown()
+    if now >= datetime.fromisoformat(lease["expires_at"]):
+        raise LeaseExpired()
+    start = datetime.fromisoformat(lease["start"])
+    if req.start is None or tokyo(req.start) != start:
+        raise InvalidRequest(N_("The start time does not match the reserved time."))
+    _check_future_bookings(ctx.settings, history, now)
+    return dict(start=start, end=start + SLOT, room=lease["room"], room_id=lease["room_id"],
+                meeting_app=lease["meeting_app"], counselor=lease.get("counselor"), lease_unit_id=lease["id"])
 
 
 def _event_seat(store, req, history, now):
@@ -91,10 +115,12 @@ def _event_seat(store, req, history, now):
                 meeting_app=event.meeting_app, counselor=None, event_id=event.id)
 
 
-def create_booking(store, ctx: Context, payload: dict, now: datetime, op=None) -> tuple[Booking, bool]:
+def create_booking(store, ctx: Context, payload: dict, now: datetime, op=None,
+                   received_at: datetime | None = None) -> tuple[Booking, bool]:
     """Book a counseling slot or an event seat; the same request again returns the same booking.
 
     `op` is (op_id, created_at) for a kiosk's sync op; its receipt is written with the booking.
+    `now` is when the visitor acted (rules are judged then); `received_at` when we heard of it.
     Returns (booking, created).
     """
     req = BookingRequest.from_payload(payload)
@@ -107,7 +133,9 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, op=None) -
             return existing, False
         history = _check_visitor(store, ctx.settings, req, now)
         consent = check_consent(req.consent, req.service, terms_in_force(store, now))
-        if req.service == "counseling":
+        if req.lease_unit_id:
+            unit = _leased_unit(store, ctx, req, history, now)
+        elif req.service == "counseling":
             unit = _counseling_unit(store, ctx.settings, req, history, now)
         else:
             unit = _event_seat(store, req, history, now)
@@ -117,7 +145,7 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, op=None) -
             interpreter_language=req.interpreter_language, needs_assistant=req.needs_assistant,
             consent={"terms": consent, "language": req.language, "accepted_at": req.consent.get("accepted_at"),
                      "channel": ctx.channel, "kiosk_id": ctx.kiosk_id},
-            eligibility=req.eligibility, channel=ctx.channel, kiosk_id=ctx.kiosk_id, created_at=now,
+            eligibility=req.eligibility, channel=ctx.channel, kiosk_id=ctx.kiosk_id, created_at=received_at or now,
             client_created_at=op[1] if op else None, request_hash=fingerprint,
             history=({"at": now.isoformat(), "by": ctx.kiosk_id or ctx.channel, "status": "confirmed"},),
             **unit,
@@ -127,14 +155,18 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, op=None) -
     return booking, True
 
 
-def change_booking(store, booking_id: str, change, now: datetime, actor: str, audit_action: str | None = None) -> Booking:
-    """Apply one state change (`change(booking) -> booking`) under the lock."""
+def change_booking(store, booking_id: str, change, now: datetime, actor: str, audit_action: str | None = None,
+                   receipt=None) -> Booking:
+    """Apply one state change (`change(booking) -> booking`) under the lock.
+
+    `receipt(changed) -> (op_id, result)` stores a sync op's receipt in the same write.
+    """
     with store.transaction():
         booking = store.booking(booking_id)
         if booking is None:
             raise BookingNotFound()
         changed = change(booking)
-        store.save_booking(changed)
+        store.save_booking(changed, receipt(changed) if receipt else None)
         if audit_action:
             store.audit.append(now, actor, audit_action, booking_id=booking_id, status=changed.status)
     return changed

@@ -18,8 +18,9 @@ def _digest(prev: str, entry: dict) -> str:
 class AuditLog:
     """Append and verify; callers hold the storage lock while appending."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, before_write=None):
         self.dir = Path(data_dir)
+        self._before_write = before_write
 
     def files(self) -> list[Path]:
         return sorted(self.dir.glob("audit-*.jsonl"))
@@ -40,6 +41,8 @@ class AuditLog:
         line = dict(entry, hash=_digest(prev, entry))
         path = self.dir / f"audit-{now:%Y-%m}.jsonl"
         new = not path.exists()
+        if self._before_write:
+            self._before_write(path)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, (json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))

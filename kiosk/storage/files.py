@@ -1,9 +1,9 @@
 """Atomic, durable JSON files that notice when another process changed them."""
-import json
 import os
 import tempfile
 from pathlib import Path
 
+import orjson
 from tinydb.storages import Storage
 
 
@@ -16,12 +16,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text`: temp file, fsync, rename, fsync of the folder."""
+def write_atomically(path: Path, content: bytes) -> None:
+    """Replace `path` with `content`: temp file, fsync, rename, fsync of the folder."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -51,10 +51,11 @@ class AtomicJSONStorage(Storage):
     signature (inode, size, mtime) shows.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, before_write=None):
         self.path = Path(path)
         self._data = None
         self._sig = None
+        self._before_write = before_write
 
     def read(self):
         sig = signature(self.path)
@@ -62,15 +63,17 @@ class AtomicJSONStorage(Storage):
             self._data, self._sig = None, None
             return None
         if sig != self._sig:
-            with open(self.path, encoding="utf-8") as f:
-                text = f.read()
-            self._data = json.loads(text) if text.strip() else None
+            with open(self.path, "rb") as f:
+                content = f.read()
+            self._data = orjson.loads(content) if content.strip() else None
             self._sig = sig
         return self._data
 
     def write(self, data):
+        if self._before_write:
+            self._before_write(self.path)
         try:
-            write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            write_atomically(self.path, orjson.dumps(data))
         except BaseException:
             # TinyDB changed our cached dict in place before calling us; it is not on disk.
             self._data, self._sig = None, None

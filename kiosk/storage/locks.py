@@ -7,7 +7,11 @@ from pathlib import Path
 
 
 class StorageLock:
-    """Mutual exclusion across threads (a lock) and processes (flock), reentrant per thread."""
+    """Mutual exclusion across threads (a lock) and processes (flock), reentrant per thread.
+
+    The lock file also holds a generation number that every writer bumps before it writes,
+    so a process knows in one read whether anyone else changed the data since it last looked.
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -29,6 +33,19 @@ class StorageLock:
                 self._depth -= 1
                 if self._depth == 0:
                     fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def generation(self) -> int:
+        """The data's generation; call while holding the lock."""
+        text = os.pread(self._fd, 20, 0).strip()
+        return int(text) if text.isdigit() else 0
+
+    def bump(self) -> int:
+        """Announce a write to other processes; returns the new generation."""
+        if self._depth == 0:
+            raise RuntimeError("write outside a storage transaction")
+        generation = self.generation() + 1
+        os.pwrite(self._fd, f"{generation:020d}".encode(), 0)
+        return generation
 
     def close(self):
         with self._thread_lock:

@@ -2,12 +2,12 @@
 from datetime import date, datetime
 
 from flask import Blueprint, g, jsonify, request
-from jsonschema import Draft7Validator
 
 from ..domain.calendar import tokyo
 from ..domain.errors import InvalidRequest, N_
 from ..domain.requests import LANGUAGES
 from ..openapi import BOOKING_CREATE, document
+from ..schemas import Schema
 from ..services.availability import calendar_days, open_events
 from ..services.bookings import Context, booking_result, create_booking
 from ..services.policy import terms_in_force
@@ -17,7 +17,7 @@ from . import base_url, office
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_DAYS = 62
 MAX_RANGE_DAYS = 366
-_booking_validator = Draft7Validator(BOOKING_CREATE)
+booking_schema = Schema(BOOKING_CREATE)
 
 
 def json_body() -> dict:
@@ -28,30 +28,6 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         raise InvalidRequest(N_("The request body is not a valid JSON object."))
     return body
-
-
-def _schema_error(error) -> InvalidRequest:
-    """A refusal naming the first offending field: unknown, missing or of the wrong kind."""
-    path = [str(p) for p in error.path]
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        path += sorted(set(error.instance) - set(error.schema.get("properties", {})))[:1]
-        message = N_("The field “%(field)s” is not part of this API.")
-    elif error.validator == "required" and isinstance(error.instance, dict):
-        path += [k for k in error.validator_value if k not in error.instance][:1]
-        message = N_("The field “%(field)s” is missing.")
-    else:
-        message = N_("The field “%(field)s” is not valid.")
-    field = "/".join(path) or "body"
-    err = InvalidRequest(message, field=field)
-    err.field = field
-    return err
-
-
-def check_schema(validator, body: dict) -> None:
-    """Refuse (400) unknown fields, missing fields and wrong types, naming the first field."""
-    error = min(validator.iter_errors(body), key=lambda e: list(map(str, e.path)), default=None)
-    if error is not None:
-        raise _schema_error(error)
 
 
 @bp.get("/calendar")
@@ -75,12 +51,8 @@ def events():
     return jsonify({"events": open_events(office().store, office().now())})
 
 
-@bp.get("/terms")
-def terms():
-    """The versions in force, each in every language it has (Japanese governs)."""
-    lang = request.args.get("lang")
-    if lang is not None and lang not in LANGUAGES:
-        raise InvalidRequest(N_("Unknown language."))
+def terms_in_force_json(lang: str | None) -> list[dict]:
+    """The versions in force, each in Japanese (governing) and `lang`, or every language when None."""
     store = office().store
     with store.transaction():
         current = terms_in_force(store, office().now())
@@ -96,7 +68,15 @@ def terms():
                 "sha256": version.sha256(text_lang), "effective_from": version.effective_from.isoformat(),
                 "governing": text_lang == "ja", "text": text,
             })
-    return jsonify({"terms": result})
+    return result
+
+
+@bp.get("/terms")
+def terms():
+    lang = request.args.get("lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise InvalidRequest(N_("Unknown language."))
+    return jsonify({"terms": terms_in_force_json(lang)})
 
 
 @bp.post("/bookings")
@@ -104,7 +84,7 @@ def bookings():
     body = json_body()
     if body.get("language") in LANGUAGES:
         g.lang = body["language"]
-    check_schema(_booking_validator, body)
+    booking_schema.check(body)
     ctx = Context(office().settings, office().secret, base_url(), channel="phone")
     booking, created = create_booking(office().store, ctx, body, office().now())
     return jsonify({"booking": booking_result(booking, ctx)}), 201 if created else 200

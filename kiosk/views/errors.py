@@ -1,6 +1,6 @@
 """One place that turns refusals and HTTP errors into clear JSON (API) or a plain page."""
 from flask import Response, g, jsonify, request
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError, N_
@@ -17,6 +17,19 @@ HTTP_MESSAGES = {
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz" or request.is_json
+
+
+def describe(err: DomainError, language: str | None = None) -> str:
+    """The refusal's message in `language` (a visitor language code), else the request's locale."""
+    from ..web import LANGUAGE_TO_LOCALE
+
+    def text():
+        return gettext(err.message, **err.params) if err.params else gettext(err.message)
+
+    if language:
+        with force_locale(LANGUAGE_TO_LOCALE.get(language, "en")):
+            return text()
+    return text()
 
 
 def error_response(code: str, message: str, status: int, params=None, field=None):

@@ -13,11 +13,11 @@ bp = Blueprint("health", __name__)
 def healthz():
     store = office().store
     with store.transaction():
-        months = store.months()
+        days = store.booking_days()
     writable = os.access(store.dir, os.W_OK)
     return jsonify({
         "status": "ok" if writable else "degraded",
         "version": __version__,
         "storage": {"backend": "tinydb", "state": "ok" if writable else "read-only",
-                    "booking_months": len(months), "latest_month": months[-1] if months else None},
+                    "booking_days": len(days), "latest_day": days[-1] if days else None},
     }), 200 if writable else 503

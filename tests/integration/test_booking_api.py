@@ -1,11 +1,10 @@
 """POST /api/v1/bookings and the read endpoints, against real TinyDB files."""
-import json
 from datetime import timedelta
 
 import pytest
 
 from kiosk.services import office as office_service
-from tests.factories import NOW, consent, make_payload
+from tests.factories import NOW, consent, day_records, make_payload
 
 pytestmark = pytest.mark.usefixtures("two_rooms")
 
@@ -16,7 +15,7 @@ def book(client, lang="en", **overrides):
 
 
 def month_file(data_dir):
-    return json.loads((data_dir / "bookings-2026-12.json").read_text())["bookings"]
+    return day_records(data_dir, "2026-12-03")
 
 
 def test_a_booking_is_confirmed_with_a_room_and_a_join_link(client, data_dir):
@@ -91,7 +90,7 @@ def test_today_is_shown_but_not_bookable(client):
 def test_a_booking_for_today_is_refused_after_the_cutoff(client, data_dir):
     r = book(client, start="2026-12-01T15:00:00+09:00")
     assert r.status_code == 422 and r.json["error"]["code"] == "past_cutoff"
-    assert not (data_dir / "bookings-2026-12.json").exists()
+    assert not (data_dir / "bookings").exists()
 
 
 def test_a_booking_on_a_holiday_is_refused(client):

@@ -10,16 +10,17 @@ import pytest
 from kiosk.services import office as office_service
 from kiosk.services.bookings import Context, create_booking
 from kiosk.storage import Store
-from tests.factories import NOW, make_booking, make_payload
+from tests.factories import NOW, day_records, make_booking, make_payload
 
 
-def test_bookings_are_kept_in_one_file_per_month(data_dir):
+def test_bookings_are_kept_in_one_file_per_day_in_a_folder_per_month(data_dir):
     store = Store(data_dir)
     with store.transaction():
         store.save_booking(make_booking())
         store.save_booking(make_booking(start=make_booking().start.replace(month=11)))
-    assert sorted(p.name for p in data_dir.glob("bookings-*.json")) == ["bookings-2026-11.json", "bookings-2026-12.json"]
-    assert not list(data_dir.glob("*.tmp"))
+    files = sorted(str(p.relative_to(data_dir)) for p in data_dir.glob("bookings/*/*.json"))
+    assert files == ["bookings/2026-11/2026-11-03.json", "bookings/2026-12/2026-12-03.json"]
+    assert not list(data_dir.rglob("*.tmp"))
 
 
 def test_a_booking_and_its_receipt_are_written_together(data_dir):
@@ -27,7 +28,7 @@ def test_a_booking_and_its_receipt_are_written_together(data_dir):
     booking = make_booking()
     with store.transaction():
         store.save_booking(booking, receipt=("op-1", {"status": "applied"}))
-    record = next(iter(json.loads((data_dir / "bookings-2026-12.json").read_text())["bookings"].values()))
+    record = next(iter(day_records(data_dir).values()))
     assert record["booking_id"] == booking.booking_id and record["receipts"] == {"op-1": {"status": "applied"}}
     fresh = Store(data_dir)
     with fresh.transaction():
@@ -84,7 +85,8 @@ def test_a_failed_write_leaves_the_file_and_the_cache_as_they_were(data_dir, mon
     first = make_booking()
     with store.transaction():
         store.save_booking(first)
-    before = (data_dir / "bookings-2026-12.json").read_bytes()
+    day_file = data_dir / "bookings" / "2026-12" / "2026-12-03.json"
+    before = day_file.read_bytes()
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -93,8 +95,8 @@ def test_a_failed_write_leaves_the_file_and_the_cache_as_they_were(data_dir, mon
     with pytest.raises(OSError), store.transaction():
         store.save_booking(make_booking())
     monkeypatch.undo()
-    assert (data_dir / "bookings-2026-12.json").read_bytes() == before
-    assert not list(data_dir.glob(".*.tmp"))
+    assert day_file.read_bytes() == before
+    assert not list(data_dir.rglob(".*.tmp"))
     with store.transaction():
         assert [b.booking_id for b in store.bookings_on(first.start.date())] == [first.booking_id]
 
