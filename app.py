@@ -16,7 +16,7 @@ from kiosk.config import load_settings
 from kiosk.domain.calendar import TOKYO
 from kiosk.services.office import seed_demo
 from kiosk.storage import ServerAlreadyRunning, ServerLock, Store
-from kiosk.views import api, health, kiosk_api
+from kiosk.views import api, health, kiosk_api, pwa
 from kiosk.views.errors import register_error_handlers
 from kiosk.web import Madoguchi, install_headers, select_locale
 
@@ -63,6 +63,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(kiosk_api.bp)
+    app.register_blueprint(pwa.bp)
     register_error_handlers(app)
     install_headers(app)
     register_cli(app)

@@ -4,11 +4,13 @@ Target: median create time with 100,000 historical bookings / the same with 1,00
 (Plain TinyDB in one file measures about 100 here: every insert re-reads and rewrites it all.)
 
 How it measures, so noise on a small shared machine hits both sides equally:
-  * two data directories are filled FAST by writing month files directly, in the TinyDB
-    JSON layout the Store uses: 1,000 history = one past month (2026-11) of 1,000 bookings,
-    100,000 history = 100 past months of 1,000 each (2026-11 back to 2018-08);
+  * two data directories are filled FAST by writing day files directly, in the layout and
+    TinyDB JSON format the Store uses (bookings/YYYY-MM/YYYY-MM-DD.json, written with orjson):
+    1,000 history = one past month (2026-11) of 1,000 bookings, 100,000 history = 100 past
+    months of 1,000 each (2026-11 back to 2018-08); each month's 1,000 are spread over its
+    weekdays (about 50 a day), one file per day;
   * each store runs in its own spawned worker process (so the large store's 100,000-entry
-    index and its parsed months do not slow the small store's garbage collection or caches);
+    index and its parsed days do not slow the small store's garbage collection or caches);
   * both workers add the same rooms, then open a FRESH Store (the start-up index build is
     timed separately, for information);
   * the parent sends the timed creates alternately (small, large, large, small, ...) and
@@ -16,7 +18,7 @@ How it measures, so noise on a small shared machine hits both sides equally:
 
 Also measured, for information only (not part of the target):
   * returning visitors: creates by job seeker numbers that already have a past booking
-    somewhere in the history (their past months may not be in memory);
+    somewhere in the history (their past day files may not be in memory);
   * the naive baseline: plain `tinydb.TinyDB` (default JSONStorage, one file), inserting into a
     table of 1,000 versus 10,000 documents (100,000 would take far too long to fill and time).
 
@@ -30,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+from collections import defaultdict  # noqa: E402
 import multiprocessing as mp  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
@@ -46,13 +49,13 @@ SMALL_MONTHS = 1           # 1,000 history
 LARGE_MONTHS = 100         # 100,000 history
 ROOMS = 40
 DAYS = 5                   # bookable days the timed creates are spread over
-WARMUP = 10                # untimed creates per store first (creates the Dec month file)
+WARMUP = 10                # untimed creates per store first (creates the Dec day files)
 TIMED = 200                # timed creates per store (new visitors): the target
 RETURNING = 60             # timed creates per store by returning visitors: information only
 NAIVE_SMALL, NAIVE_LARGE, NAIVE_INSERTS = 1_000, 10_000, 15
 
 
-# -- history, written straight into month files ---------------------------------------------
+# -- history, written straight into day files -----------------------------------------------
 
 def _months_back(first: str, count: int) -> list[str]:
     year, month = map(int, first.split("-"))
@@ -101,10 +104,26 @@ def history_records(month: str, month_index: int):
 
 
 def fill_history(data_dir: Path, months: int) -> None:
+    """One file per Tokyo day of `start`: <data_dir>/bookings/YYYY-MM/YYYY-MM-DD.json (orjson)."""
+    import orjson
+
+    from kiosk.domain.calendar import tokyo
+
     data_dir.mkdir(parents=True)
     for k, month in enumerate(_months_back("2026-11", months)):
-        text = json.dumps({"bookings": history_records(month, k)}, ensure_ascii=False, separators=(",", ":"))
-        (data_dir / f"bookings-{month}.json").write_text(text, encoding="utf-8")
+        by_day = defaultdict(dict)
+        for record in history_records(month, k).values():
+            day = tokyo(datetime.fromisoformat(record["start"])).date().isoformat()
+            docs = by_day[day]
+            docs[str(len(docs) + 1)] = record
+        folder = data_dir / "bookings" / month
+        folder.mkdir(parents=True)
+        for day, docs in by_day.items():
+            (folder / f"{day}.json").write_bytes(orjson.dumps({"bookings": docs}))
+
+
+def day_files(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "bookings").glob("*/*.json"))
 
 
 # -- the worker: one store per process ----------------------------------------------------
@@ -130,11 +149,11 @@ def worker(conn, data_dir: str, profile: bool) -> None:
         t0 = time.perf_counter()
         store = Store(data_dir)
         with store.transaction():
-            months = len(store.months())
+            days = len(store.booking_days())
         open_seconds = time.perf_counter() - t0
         ctx = Context(load_settings({"DEMO": False}), "bench-secret", "http://bench.invalid/")
         profilers = {"new": cProfile.Profile(), "returning": cProfile.Profile()} if profile else {}
-        conn.send(("ready", open_seconds, months))
+        conn.send(("ready", open_seconds, days))
     except Exception:
         conn.send(("error", traceback.format_exc()))
         return
@@ -142,7 +161,8 @@ def worker(conn, data_dir: str, profile: bool) -> None:
     while True:
         message = conn.recv()
         if message[0] == "empty-transactions":
-            # The fixed per-transaction cost: the lock plus the freshness check of every month file.
+            # The fixed per-transaction cost: the lock plus the freshness check (one read of the
+            # generation number in .storage.lock; no rescan, as no other process writes).
             times = []
             for _ in range(message[1]):
                 t0 = time.perf_counter()
@@ -233,10 +253,13 @@ def main() -> int:
         dirs = {"small": tmp / "history-1k", "large": tmp / "history-100k"}
         fill_history(dirs["small"], SMALL_MONTHS)
         fill_history(dirs["large"], LARGE_MONTHS)
-        size = {k: sum(p.stat().st_size for p in d.glob("bookings-*.json")) for k, d in dirs.items()}
+        files = {k: day_files(d) for k, d in dirs.items()}
+        size = {k: sum(p.stat().st_size for p in f) for k, f in files.items()}
         print(f"history written in {time.perf_counter() - t0:.1f} s: "
-              f"small {SMALL_MONTHS * PER_MONTH:,} bookings in {SMALL_MONTHS} month file ({size['small'] / 1e6:.1f} MB), "
-              f"large {LARGE_MONTHS * PER_MONTH:,} in {LARGE_MONTHS} month files ({size['large'] / 1e6:.1f} MB)")
+              f"small {SMALL_MONTHS * PER_MONTH:,} bookings in {len(files['small']):,} day files "
+              f"({SMALL_MONTHS} month folder, {size['small'] / 1e6:.1f} MB), "
+              f"large {LARGE_MONTHS * PER_MONTH:,} in {len(files['large']):,} day files "
+              f"({LARGE_MONTHS} month folders, {size['large'] / 1e6:.1f} MB)")
 
         spawn = mp.get_context("spawn")
         for name, d in dirs.items():
@@ -249,7 +272,7 @@ def main() -> int:
             if reply[0] == "error":
                 print(f"{name} worker failed to start:\n{reply[1]}")
                 return 1 if args.check else 0
-            print(f"{name:5s} store: fresh Store open + index build of {reply[2]} month files: "
+            print(f"{name:5s} store: fresh Store open + index build of {reply[2]:,} day files: "
                   f"{reply[1] * 1000:.0f} ms (information, not timed below)")
 
         starts = slots()
@@ -316,13 +339,13 @@ def main() -> int:
             print(f"  {name:5s} p10 {q[0] * 1000:.2f} ms, p90 {q[-1] * 1000:.2f} ms")
         print(f"  ratio 100,000 / 1,000        {ratio:8.2f}")
 
-        print(f"  of which an empty store.transaction() (lock + freshness check of each month file): "
+        print(f"  of which an empty store.transaction() (lock + generation check in .storage.lock): "
               f"{empty['small'] * 1000:.3f} ms vs {empty['large'] * 1000:.3f} ms")
 
         if returning["small"] and returning["large"]:
             rmed = {k: statistics.median(v) for k, v in returning.items()}
             print(f"\nbooking create, returning visitors (information only; {RETURNING} each, number already "
-                  f"has a past booking in some month file):")
+                  f"has a past booking in some day file):")
             print(f"  median with   1,000 history  {ms(rmed['small'])}")
             print(f"  median with 100,000 history  {ms(rmed['large'])}")
             print(f"  ratio 100,000 / 1,000        {rmed['large'] / rmed['small']:8.2f}")

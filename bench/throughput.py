@@ -1,17 +1,22 @@
 """Booking create through waitress: throughput at least 30% of /healthz throughput, same run.
 
 The real app (create_app, DEMO off, a fixed clock at tests.factories.NOW so the calendar is
-deterministic) is served by waitress in this process on 127.0.0.1, on a free port, threads=8,
-with enough rooms that bookings spread over every slot of every bookable day never hit
-slot_full. A pool of client threads, each with its own requests.Session, then alternates
-rounds of a few seconds: GET /healthz, POST /api/v1/bookings, GET /healthz, ... so machine
-noise hits both kinds alike. Only 2xx responses count; any non-2xx booking is reported.
+deterministic) is served by waitress in this process on 127.0.0.1, on a free port, threads=8.
+A pool of client threads, each with its own requests.Session, then alternates rounds of a few
+seconds: GET /healthz, POST /api/v1/bookings, GET /healthz, ... so machine noise hits both kinds
+alike. Only 2xx responses count; any non-2xx booking is reported.
 
-Every booking has a fresh booking_id and a fresh job seeker number and goes to the next slot,
-round robin over the bookable days, so all land in the Dec 2026 month file, which grows as
-the run goes (as an office's current month does).
+The load is an office's, not an absurd day: every booking has a fresh booking_id and a fresh
+job seeker number and goes round robin over all the bookable days first and their slots second
+(booking n: day n mod D, slot (n div D) mod 12), so the day files (bookings/YYYY-MM/YYYY-MM-DD.json)
+grow evenly. The office has ROOMS rooms, a large office: a day file can never hold more than
+ROOMS x 12 bookings, and the report states how many the largest day file held. If a run were
+fast enough to fill every unit, the further bookings would fail and be reported.
 
-Run from the repository root:  .venv/bin/python bench/throughput.py [--check] [--seconds 3]
+--profile N then times N more bookings (and N /healthz) through the Flask test client under
+cProfile, on the same data, and prints the top server-side costs in ms per request.
+
+Run from the repository root:  .venv/bin/python bench/throughput.py [--check] [--seconds 3] [--profile 300]
 Exit code is 0 (it is a report) unless --check is given and the target is missed.
 """
 import sys
@@ -20,8 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import io  # noqa: E402
 import itertools  # noqa: E402
 import logging  # noqa: E402
+import pstats  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
@@ -31,6 +39,7 @@ import uuid  # noqa: E402
 from collections import Counter  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
+import orjson  # noqa: E402
 import requests  # noqa: E402
 import waitress  # noqa: E402
 
@@ -40,7 +49,8 @@ from kiosk.services.office import add_room  # noqa: E402
 from tests.factories import NOW, make_payload  # noqa: E402
 
 TARGET = 0.30
-ROOMS = 60
+ROOMS = 20                 # a large office: 20 meeting rooms x 12 slots = at most 240 bookings a day
+SLOTS_PER_DAY = 12
 CLIENTS = 8
 SERVER_THREADS = 8
 REPEATS = 3
@@ -58,8 +68,9 @@ class Load:
             self.sessions.append(s)
         self.pool = ThreadPoolExecutor(max_workers=CLIENTS)
         calendar = OfficeCalendar()
-        self.slots = [s for d in calendar.bookable_days(NOW, 60) for s in calendar.slot_starts(d)]
-        self.capacity = len(self.slots) * ROOMS
+        self.days = [calendar.slot_starts(d) for d in calendar.bookable_days(NOW, 366)]
+        assert all(len(d) == SLOTS_PER_DAY for d in self.days)
+        self.capacity = len(self.days) * SLOTS_PER_DAY * ROOMS
         self.template = make_payload()
         self.numbers = itertools.count(1)  # next() on a count is atomic under the GIL
         self.failures = Counter()           # (kind, status or exception) -> count
@@ -68,9 +79,11 @@ class Load:
     def booking_payload(self) -> dict:
         n = next(self.numbers)
         if n > self.capacity:
-            raise RuntimeError("out of free slots")
+            raise RuntimeError(f"office full: all {self.capacity:,} units booked")
+        day = self.days[n % len(self.days)]
+        start = day[(n // len(self.days)) % SLOTS_PER_DAY]
         return dict(self.template, booking_id=str(uuid.uuid4()), jobseeker_no=f"{20000 + n // 10000:05d}-{n % 10000:04d}",
-                    start=self.slots[n % len(self.slots)].isoformat())
+                    start=start.isoformat())
 
     def sent(self) -> int:
         """About how many bookings were sent so far (uses up one number, which is harmless)."""
@@ -109,18 +122,66 @@ class Load:
             s.close()
 
 
+def day_files_report(data_dir: Path) -> tuple[int, int, Path | None, int]:
+    """(number of day files, total bookings, largest file by size, bookings in it)."""
+    files = sorted((data_dir / "bookings").glob("*/*.json"))
+    counts = {f: len(orjson.loads(f.read_bytes()).get("bookings", {})) for f in files}
+    largest = max(files, key=lambda f: f.stat().st_size, default=None)
+    return len(files), sum(counts.values()), largest, counts.get(largest, 0)
+
+
+def profile_requests(app, load: Load, count: int) -> None:
+    """Server side only: `count` bookings and `count` /healthz through the Flask test client."""
+    client = app.test_client()
+    for kind in ("healthz", "booking"):
+        for _ in range(20):  # warm-up, not profiled
+            r = client.get("/healthz") if kind == "healthz" else client.post("/api/v1/bookings", json=load.booking_payload())
+        payloads = [load.booking_payload() for _ in range(count)] if kind == "booking" else None
+        profiler = cProfile.Profile()
+        bad = 0
+        t0 = time.perf_counter()
+        profiler.enable()
+        for k in range(count):
+            r = client.get("/healthz") if kind == "healthz" else client.post("/api/v1/bookings", json=payloads[k])
+            bad += not 200 <= r.status_code < 300
+        profiler.disable()
+        wall = time.perf_counter() - t0
+        stats = pstats.Stats(profiler)
+        rows = []
+        for (file, line, name), (_, ncalls, tottime, cumtime, _) in stats.stats.items():
+            rows.append((cumtime, tottime, ncalls, f"{Path(file).name}:{line}({name})" if line else name))
+        rows.sort(reverse=True)
+        print(f"\n--- cProfile, server side through the Flask test client: {count} x {kind} "
+              f"({wall / count * 1000:.2f} ms per request wall under the profiler; non-2xx: {bad}) ---")
+        print(f"  {'cum ms/req':>10} {'own ms/req':>10} {'calls/req':>9}  function")
+        shown = 0
+        for cum, own, ncalls, where in rows:
+            if "cProfile" in where or "lsprof" in where:
+                continue
+            print(f"  {cum / count * 1000:10.3f} {own / count * 1000:10.3f} {ncalls / count:9.1f}  {where}")
+            shown += 1
+            if shown == 40:
+                break
+        print(f"  top own time:")
+        for own, cum, ncalls, where in sorted(((r[1], r[0], r[2], r[3]) for r in rows), reverse=True)[:15]:
+            print(f"  {cum / count * 1000:10.3f} {own / count * 1000:10.3f} {ncalls / count:9.1f}  {where}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when the ratio is below the target")
     parser.add_argument("--seconds", type=float, default=3.0, help="length of one round (default 3)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="afterwards, cProfile N bookings and N /healthz through the Flask test client")
     args = parser.parse_args()
     logging.getLogger("waitress").setLevel(logging.ERROR)
 
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="madoguchi-bench-"))
+    data_dir = tmp / "instance"
     server = thread = load = app = None
     try:
-        app = create_app({"KIOSK_DATA_DIR": str(tmp / "instance"), "DEMO": False,
+        app = create_app({"KIOSK_DATA_DIR": str(data_dir), "DEMO": False,
                           "SECRET_KEY": "bench-secret", "CLOCK": lambda: NOW})
         store = app.extensions["madoguchi"].store
         for r in range(ROOMS):
@@ -130,8 +191,11 @@ def main() -> int:
         thread.start()
         base = f"http://127.0.0.1:{server.effective_port}"
         load = Load(base)
-        print(f"server {base} (waitress, threads={SERVER_THREADS}, in this process); {CLIENTS} client threads; "
-              f"{ROOMS} rooms x {len(load.slots)} slots = {load.capacity:,} bookable units")
+        days = len(load.days)
+        print(f"server {base} (waitress, threads={SERVER_THREADS}, in this process); {CLIENTS} client threads")
+        print(f"office: {ROOMS} rooms x {SLOTS_PER_DAY} slots x {days} bookable days = {load.capacity:,} units; "
+              f"bookings go round robin over the {days} days, then the slots: a day file holds at most "
+              f"{ROOMS * SLOTS_PER_DAY} bookings")
 
         load.round("healthz", 0.5)  # warm-up, not counted
         load.round("booking", 0.5)
@@ -144,7 +208,8 @@ def main() -> int:
                 before = load.sent() if kind == "booking" else None
                 rate = load.round(kind, args.seconds)
                 rates[kind].append(rate)
-                note = f"   (the month file held ~{before:,} bookings at the round's start)" if before is not None else ""
+                note = (f"   (~{before:,} bookings made, ~{before / days:.0f} per day file, at the round's start)"
+                        if before is not None else "")
                 print(f"  round {i + 1} {kind:8s} {rate:8.1f} req/s{note}")
         made = load.sent()
 
@@ -156,8 +221,11 @@ def main() -> int:
         print(f"POST /api/v1/bookings  median {med['booking']:8.1f} req/s  (rounds: "
               f"{', '.join(f'{r:.0f}' for r in rates['booking'])})")
         print(f"ratio booking / healthz       {ratio:8.2f}")
-        print(f"bookings sent: {made:,} ({warm_bookings} in warm-up); all in the Dec 2026 month file, "
-              f"{(tmp / 'instance' / 'bookings-2026-12.json').stat().st_size / 1e6:.1f} MB at the end")
+        nfiles, stored, largest, largest_count = day_files_report(data_dir)
+        print(f"bookings sent: ~{made:,} ({warm_bookings} in warm-up); stored: {stored:,} in {nfiles} day files")
+        if largest:
+            print(f"largest day file: {largest.relative_to(data_dir)}, {largest.stat().st_size / 1e3:.0f} kB, "
+                  f"{largest_count} bookings (a day holds at most {ROOMS * SLOTS_PER_DAY} here)")
         if load.failures:
             print("non-2xx responses or errors (there should be none):")
             for (kind, what), count in load.failures.most_common():
@@ -167,6 +235,15 @@ def main() -> int:
 
         verdict = "PASS" if ratio >= TARGET and not any(k == "booking" for k, _ in load.failures) else "FAIL"
         print(f"\ntarget >= {TARGET:.2f}: {verdict}   (ratio {ratio:.2f}; run took {time.perf_counter() - started:.0f} s)")
+
+        if args.profile:
+            server.close()
+            thread.join(timeout=5)
+            server = thread = None
+            profile_requests(app, load, args.profile)
+            nfiles, stored, largest, largest_count = day_files_report(data_dir)
+            print(f"\nafter profiling: {stored:,} bookings in {nfiles} day files; largest "
+                  f"{largest.relative_to(data_dir)} with {largest_count} bookings")
         return 1 if args.check and verdict == "FAIL" else 0
     finally:
         if load:

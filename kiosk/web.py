@@ -5,8 +5,14 @@ from typing import Callable
 from flask import g, request
 
 # Locales that have a catalog now; other visitor languages fall back to English until theirs lands.
+# やさしい日本語 is the catalog `ja_Hira` (Babel needs a valid locale identifier for it).
 CATALOG_LOCALES = ("ja", "en")
-LANGUAGE_TO_LOCALE = {"ja": "ja", "ja-easy": "ja", "en": "en"}
+LANGUAGE_TO_LOCALE = {"ja": "ja", "ja-easy": "ja_Hira", "en": "en"}
+
+
+def locale_for(language: str) -> str:
+    """The gettext locale for a visitor language code (see LANGUAGES)."""
+    return LANGUAGE_TO_LOCALE.get(language, "en")
 
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
@@ -30,7 +36,7 @@ def select_locale() -> str:
     """The visitor's language (booking payload), else Accept-Language, else Japanese."""
     lang = g.get("lang")
     if lang:
-        return LANGUAGE_TO_LOCALE.get(lang, "en")
+        return locale_for(lang)
     return request.accept_languages.best_match(CATALOG_LOCALES) or "ja"
 
 

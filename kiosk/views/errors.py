@@ -21,13 +21,13 @@ def _wants_json() -> bool:
 
 def describe(err: DomainError, language: str | None = None) -> str:
     """The refusal's message in `language` (a visitor language code), else the request's locale."""
-    from ..web import LANGUAGE_TO_LOCALE
+    from ..web import locale_for
 
     def text():
         return gettext(err.message, **err.params) if err.params else gettext(err.message)
 
     if language:
-        with force_locale(LANGUAGE_TO_LOCALE.get(language, "en")):
+        with force_locale(locale_for(language)):
             return text()
     return text()
 

@@ -1,0 +1,84 @@
+"""The PWA: the kiosk shell, its service worker, manifest and UI strings (D2, D5)."""
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale, gettext
+
+from ..domain.requests import LANGUAGES
+from ..ui_strings import STRINGS
+from ..web import locale_for
+from . import office
+
+bp = Blueprint("pwa", __name__)
+
+SHELL_FILES = ["css/kiosk.css", "js/kiosk.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
+               "js/slip.js", "icons/icon-192.png", "icons/icon-512.png"]
+SHELL_LANGUAGES = ["ja", "ja-easy", "en"]
+
+
+@lru_cache(maxsize=1)
+def shell_version() -> str:
+    """Changes whenever a shell file changes, so kiosks pick up a new service worker."""
+    static = Path(current_app.static_folder)
+    digest = hashlib.sha256()
+    for name in SHELL_FILES + ["sw.js"]:
+        digest.update((static / name).read_bytes())
+    digest.update((Path(current_app.template_folder) / "kiosk.html").read_bytes())
+    digest.update(repr(sorted(STRINGS.items())).encode())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("pwa.kiosk"))
+
+
+@bp.get("/kiosk")
+def kiosk():
+    return render_template("kiosk.html", version=shell_version(), office=office().settings)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    response = send_file(Path(current_app.static_folder) / "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/pwa/shell.json")
+def shell():
+    """What the service worker precaches: the shell, and the strings of the shell languages."""
+    files = [url_for("pwa.kiosk")] + [url_for("static", filename=f) for f in SHELL_FILES]
+    files += [url_for("pwa.strings", lang=lang) for lang in SHELL_LANGUAGES] + [url_for("pwa.manifest")]
+    response = jsonify({"version": shell_version(), "precache": files})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    name = gettext("Madoguchi: book at %(office)s", office=office().settings.OFFICE_NAME)
+    response = jsonify({
+        "name": name, "short_name": "窓口", "start_url": "/kiosk", "scope": "/", "display": "standalone",
+        "background_color": "#ffffff", "theme_color": "#0b5cad", "lang": "ja",
+        "icons": [{"src": url_for("static", filename="icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                  {"src": url_for("static", filename="icons/icon-512.png"), "sizes": "512x512", "type": "image/png",
+                   "purpose": "any maskable"}],
+    })
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/i18n/<lang>.json")
+def strings(lang):
+    """The UI strings in one visitor language (English where its catalog has none yet)."""
+    if lang not in LANGUAGES:
+        abort(404)
+    with force_locale(locale_for(lang)):
+        table = {key: gettext(msgid) for key, msgid in STRINGS.items()}
+    response = jsonify(table)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,47 @@
+// The slip: what the visitor takes home, in their language plus Japanese (D4, C13, S5).
+import { formatDate, formatTime, language, t, tJa } from "./i18n.js";
+
+const APPS = { zoom: "Zoom", teleoffice: "Tele Office" };
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value; else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+/** Both languages on one line each, Japanese second (once, when the visitor reads Japanese). */
+function twice(key, params, tag = "p", attrs = {}) {
+  const own = t(key, params);
+  const ja = tJa(key, params);
+  const node = el(tag, attrs, own);
+  if (language() !== "ja" && ja !== own) node.append(el("span", { class: "ja", lang: "ja" }, ja));
+  return node;
+}
+
+/** Fill `container` with the slip for `unit` ({start, end, room_id, meeting_app, join_url, slip_svg}). */
+export function renderSlip(container, unit, office, service) {
+  const lang = language();
+  const when = `${formatTime(unit.start, lang)}–${formatTime(unit.end, lang)}`;
+  const qr = el("img", { class: "qr", alt: t("slip_qr_alt"), src: `data:image/svg+xml;base64,${btoa(unit.slip_svg)}` });
+  const checklist = el("ul", { class: "checklist" });
+  for (const key of ["prep_app", "prep_connection", "prep_os", "prep_private"]) checklist.append(twice(key, {}, "li"));
+  container.replaceChildren(
+    el("p", { class: "slip-office" }, office.name, el("span", { class: "ja-sub" }, office.name_en)),
+    twice(service === "event" ? "service_event" : "service_counseling", {}, "h2", { id: "slip-heading" }),
+    el("p", { class: "slip-date" }, formatDate(unit.start, lang),
+       ...(lang !== "ja" ? [el("span", { class: "ja", lang: "ja" }, formatDate(unit.start, "ja"))] : [])),
+    el("p", { class: "slip-time" }, when),
+    twice("room_id", {}, "p", { class: "slip-label" }),
+    el("p", { class: "slip-room", id: "slip-room" }, unit.room_id || "—"),
+    twice("meeting_app_is", { app: APPS[unit.meeting_app] || unit.meeting_app }),
+    qr,
+    twice("slip_scan"),
+    twice("no_recording", {}, "p", { class: "slip-warning" }),
+    twice("prep_title", {}, "h3"),
+    checklist,
+    twice("how_to_cancel"),
+  );
+}

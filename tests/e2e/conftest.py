@@ -1,0 +1,132 @@
+"""Real Chromium (Debian's) against the live app on http://localhost (../shared/e2e.md)."""
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from app import create_app
+from kiosk.services import kiosks as kiosk_service
+from kiosk.services import office as office_service
+from tests.factories import NOW
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--kiosk-printing"]  # as on the kiosk tablet
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make test` (it installs Debian's chromium), "
+                    "or `apt-get install chromium fonts-noto-cjk zbar-tools poppler-utils`.")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def e2e_app(tmp_path):
+    """The real app on the real clock (the browser's clock is real too), two Zoom rooms."""
+    app = create_app({"KIOSK_DATA_DIR": str(tmp_path / "instance"), "DEMO": False, "SECRET_KEY": "e2e-secret"})
+    store = app.extensions["madoguchi"].store
+    office_service.add_room(store, NOW, "test", "zoom", "845 1111 0001", "佐藤")
+    office_service.add_room(store, NOW, "test", "zoom", "845 1111 0002", "鈴木")
+    return app
+
+
+@pytest.fixture
+def server(e2e_app):
+    http = make_server("localhost", 0, e2e_app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://localhost:{http.server_port}"
+    http.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def context(browser, server):
+    ctx = browser.new_context(service_workers="allow", base_url=server, viewport={"width": 1080, "height": 1920},
+                              device_scale_factor=0.5, locale="ja-JP", timezone_id="Asia/Tokyo")
+    yield ctx
+    ctx.close()
+
+
+# Headless Chromium has no printer: a real window.print() leaves the page "being printed" for
+# good, and page.pdf() then fails. The kiosk's call is counted instead, and the tests print the
+# slip themselves with page.pdf(), through the same print CSS (../shared/e2e.md).
+COUNT_PRINTS = "window.print = () => { window.__prints = (window.__prints || 0) + 1; };"
+
+
+@pytest.fixture
+def page(context):
+    context.add_init_script(COUNT_PRINTS)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def enrollment_code(app, name="入口") -> str:
+    office = app.extensions["madoguchi"]
+    return kiosk_service.enroll(office.store, office.now(), "test", name)["code"]
+
+
+def enroll(page, app, name="入口"):
+    """Open the kiosk, enroll it with a fresh code, and wait for the start screen."""
+    page.goto("/kiosk")
+    page.fill("#setup-code", enrollment_code(app, name))
+    page.click("#setup-form button[type=submit]")
+    page.wait_for_selector('[data-screen="start"]:not([hidden])')
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def shot(page, name: str):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def decode_slip_qr(page, tmp_path) -> str:
+    """Print the slip to an 80 mm PDF and decode its QR code, as a phone would."""
+    page.emulate_media(media="print")
+    height = page.evaluate("document.querySelector('#slip').getBoundingClientRect().height")
+    pdf = tmp_path / "slip.pdf"
+    page.pdf(path=str(pdf), width="80mm", height=f"{int(height) + 200}px", print_background=True)
+    page.emulate_media(media="screen")
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(pdf), str(tmp_path / "slip")], check=True)
+    shutil.copy(tmp_path / "slip.png", ARTIFACTS / f"slip-{page.evaluate('document.documentElement.lang')}.png")
+    out = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "slip.png")], capture_output=True, text=True)
+    assert out.returncode == 0, "no QR code found on the printed slip"
+    return out.stdout.strip()
+
+
+OUTBOX_COUNT = """async () => {
+  const db = await new Promise((resolve) => { const r = indexedDB.open('madoguchi'); r.onsuccess = () => resolve(r.result); });
+  return await new Promise((resolve) => { const r = db.transaction('outbox').objectStore('outbox').count(); r.onsuccess = () => resolve(r.result); });
+}"""
+
+
+def outbox_count(page) -> int:
+    return page.evaluate(OUTBOX_COUNT)
+
+
+def wait_outbox_empty(page, timeout=20000):
+    """Poll the kiosk's IndexedDB until every op was answered by the server."""
+    for _ in range(timeout // 200):
+        if outbox_count(page) == 0:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the outbox still holds {outbox_count(page)} op(s)")
+
+
+def server_bookings(app):
+    store = app.extensions["madoguchi"].store
+    with store.transaction():
+        return list(store.all_bookings())
