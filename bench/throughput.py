@@ -38,6 +38,7 @@ import time  # noqa: E402
 import uuid  # noqa: E402
 from collections import Counter  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 
 import orjson  # noqa: E402
 import requests  # noqa: E402
@@ -54,6 +55,45 @@ SLOTS_PER_DAY = 12
 CLIENTS = 8
 SERVER_THREADS = 8
 REPEATS = 3
+
+
+class LockMeter:
+    """Times the store's storage lock (outermost holds only): wait to get it, time held.
+
+    Every booking and every /healthz is one transaction under this one lock, so the time a
+    booking holds it bounds the booking rate, whatever the number of threads.
+    """
+
+    def __init__(self, lock):
+        self._inner = lock.held
+        self._local = threading.local()
+        self.samples = []           # (wait seconds, held seconds); list.append is atomic
+        lock.held = self.held       # the instance attribute shadows the method
+
+    @contextmanager
+    def held(self):
+        if getattr(self._local, "depth", 0):
+            self._local.depth += 1
+            try:
+                with self._inner():
+                    yield
+            finally:
+                self._local.depth -= 1
+            return
+        t0 = time.perf_counter()
+        with self._inner():
+            t1 = time.perf_counter()
+            self._local.depth = 1
+            try:
+                yield
+            finally:
+                self._local.depth = 0
+                t2 = time.perf_counter()
+        self.samples.append((t1 - t0, t2 - t1))
+
+    def take(self) -> list:
+        samples, self.samples = self.samples, []
+        return samples
 
 
 class Load:
@@ -130,12 +170,23 @@ def day_files_report(data_dir: Path) -> tuple[int, int, Path | None, int]:
     return len(files), sum(counts.values()), largest, counts.get(largest, 0)
 
 
-def profile_requests(app, load: Load, count: int) -> None:
+def profile_requests(app, load: Load, meter: LockMeter, count: int) -> None:
     """Server side only: `count` bookings and `count` /healthz through the Flask test client."""
     client = app.test_client()
     for kind in ("healthz", "booking"):
         for _ in range(20):  # warm-up, not profiled
             r = client.get("/healthz") if kind == "healthz" else client.post("/api/v1/bookings", json=load.booking_payload())
+        # One thread, no profiler: the request's own cost and its time under the storage lock.
+        payloads = [load.booking_payload() for _ in range(count)] if kind == "booking" else None
+        meter.take()
+        t0 = time.perf_counter()
+        for k in range(count):
+            r = client.get("/healthz") if kind == "healthz" else client.post("/api/v1/bookings", json=payloads[k])
+        wall = time.perf_counter() - t0
+        held = [h for _, h in meter.take()]
+        print(f"\n{kind}: one thread, no profiler, test client: {wall / count * 1000:.2f} ms per request, "
+              f"of which {statistics.mean(held) * 1000:.2f} ms under the storage lock (median "
+              f"{statistics.median(held) * 1000:.2f})")
         payloads = [load.booking_payload() for _ in range(count)] if kind == "booking" else None
         profiler = cProfile.Profile()
         bad = 0
@@ -162,7 +213,7 @@ def profile_requests(app, load: Load, count: int) -> None:
             shown += 1
             if shown == 40:
                 break
-        print(f"  top own time:")
+        print("  top own time:")
         for own, cum, ncalls, where in sorted(((r[1], r[0], r[2], r[3]) for r in rows), reverse=True)[:15]:
             print(f"  {cum / count * 1000:10.3f} {own / count * 1000:10.3f} {ncalls / count:9.1f}  {where}")
 
@@ -191,6 +242,7 @@ def main() -> int:
         thread.start()
         base = f"http://127.0.0.1:{server.effective_port}"
         load = Load(base)
+        meter = LockMeter(store._lock)
         days = len(load.days)
         print(f"server {base} (waitress, threads={SERVER_THREADS}, in this process); {CLIENTS} client threads")
         print(f"office: {ROOMS} rooms x {SLOTS_PER_DAY} slots x {days} bookable days = {load.capacity:,} units; "
@@ -206,11 +258,18 @@ def main() -> int:
         for i in range(REPEATS):
             for kind in ("healthz", "booking") if i % 2 == 0 else ("booking", "healthz"):
                 before = load.sent() if kind == "booking" else None
+                meter.take()
+                t0 = time.perf_counter()
                 rate = load.round(kind, args.seconds)
+                locks = meter.take()
+                busy = sum(h for _, h in locks) / (time.perf_counter() - t0)
                 rates[kind].append(rate)
                 note = (f"   (~{before:,} bookings made, ~{before / days:.0f} per day file, at the round's start)"
                         if before is not None else "")
-                print(f"  round {i + 1} {kind:8s} {rate:8.1f} req/s{note}")
+                print(f"  round {i + 1} {kind:8s} {rate:8.1f} req/s   storage lock: held "
+                      f"{statistics.mean(h for _, h in locks) * 1000:.2f} ms/txn (median "
+                      f"{statistics.median(h for _, h in locks) * 1000:.2f}), waited "
+                      f"{statistics.mean(w for w, _ in locks) * 1000:.2f} ms/txn, busy {busy:.0%}{note}")
         made = load.sent()
 
         med = {k: statistics.median(v) for k, v in rates.items()}
@@ -240,7 +299,7 @@ def main() -> int:
             server.close()
             thread.join(timeout=5)
             server = thread = None
-            profile_requests(app, load, args.profile)
+            profile_requests(app, load, meter, args.profile)
             nfiles, stored, largest, largest_count = day_files_report(data_dir)
             print(f"\nafter profiling: {stored:,} bookings in {nfiles} day files; largest "
                   f"{largest.relative_to(data_dir)} with {largest_count} bookings")

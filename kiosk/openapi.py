@@ -77,6 +77,7 @@ SYNC_REQUEST = {
             "outbox": {"type": "integer", "minimum": 0}, "dead_letters": {"type": "integer", "minimum": 0},
             "persisted": {"type": "boolean"}, "app_version": {"type": "string", "maxLength": 40}}},
         "have_leases": {"type": "array", "maxItems": 500, "items": {"type": "string", "maxLength": 64}},
+        "slips_for": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 64}},
     },
 }
 

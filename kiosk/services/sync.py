@@ -88,12 +88,16 @@ HANDLERS = {"booking.create": _create, "event.book": _create, "booking.cancel": 
             "checkin": _checkin, "lease.release": _release}
 
 
-def apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe) -> dict:
-    """One op under the lock: a receipt answers `duplicate`; a refusal is `rejected` and kept for staff."""
+def apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe, slip=False) -> dict:
+    """One op under the lock: a receipt answers `duplicate`; a refusal is `rejected` and kept for staff.
+
+    With `slip`, a booking's result carries its QR code as SVG (the visitor is waiting for it).
+    """
+    finish = _with_slip if slip else (lambda result: result)
     with store.transaction():
         receipt = store.receipt(op["op_id"])
         if receipt is not None:
-            return {"op_id": op["op_id"], "status": "duplicate", "result": _with_slip(receipt["result"])}
+            return {"op_id": op["op_id"], "status": "duplicate", "result": finish(receipt["result"])}
         try:
             PAYLOADS[op["type"]].check(op["payload"])
             when = op_time(op, offset_ms, received_at)
@@ -106,7 +110,7 @@ def apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe) -> dict:
                 "error": error, "payload": op["payload"], "resolved_at": None,
             })
             return {"op_id": op["op_id"], "status": "rejected", "error": error}
-    return {"op_id": op["op_id"], "status": "applied" if created else "duplicate", "result": _with_slip(result)}
+    return {"op_id": op["op_id"], "status": "applied" if created else "duplicate", "result": finish(result)}
 
 
 def sync(store, ctx: Context, kiosk: dict, body: dict, received_at: datetime, describe) -> dict:
@@ -114,9 +118,11 @@ def sync(store, ctx: Context, kiosk: dict, body: dict, received_at: datetime, de
     offset_ms = clock_offset_ms(body.get("client_sent_at"), received_at)
     ctx = replace(ctx, channel="kiosk", kiosk_id=kiosk["id"])
     ops = body["ops"]
+    slips_for = set(body.get("slips_for", ()))
     results = {}
     for index in sorted(range(len(ops)), key=lambda i: ops[i]["seq"]):
-        results[index] = apply_op(store, ctx, kiosk, ops[index], received_at, offset_ms, describe)
+        op = ops[index]
+        results[index] = apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe, op["op_id"] in slips_for)
     report_status(store, kiosk, received_at, offset_ms, body.get("status"))
     leases = top_up_leases(store, ctx.settings, kiosk["id"], received_at, ctx.secret, ctx.base_url,
                            have=set(body.get("have_leases", ())))

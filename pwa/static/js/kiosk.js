@@ -372,7 +372,7 @@ function payload() {
 async function book() {
   $("#book").disabled = true;
   const lease = visit.slot.lease;
-  const op = await enqueue(visit.event ? "event.book" : "booking.create", payload());
+  const op = await enqueue(visit.event ? "event.book" : "booking.create", payload(), { wantSlip: !lease });
   // The op is on disk. A lease guarantees the unit: the slip can print at once, online or not.
   if (lease) { showSlip(lease); return; }
   show("waiting");

@@ -25,8 +25,11 @@ async function announce(extra = {}) {
   return status;
 }
 
-/** Write an op durably; resolves with it once it is on disk. Then a push starts. */
-export async function enqueue(type, payload, createdAt = serverNow()) {
+const slipsWanted = new Set();   // op_ids whose visitor waits at the screen for the slip
+
+/** Write an op durably; resolves with it once it is on disk. Then a push starts.
+ *  With `wantSlip`, the server's answer carries the slip's QR code. */
+export async function enqueue(type, payload, { wantSlip = false, createdAt = serverNow() } = {}) {
   const op = await write(["outbox", "state"], async ({ outbox, state }) => {
     const last = await new Promise((resolve) => {
       const r = state.get("seq");
@@ -37,6 +40,7 @@ export async function enqueue(type, payload, createdAt = serverNow()) {
     outbox.add(op);
     return op;
   });
+  if (wantSlip) slipsWanted.add(op.op_id);
   announce();
   requestPush();
   return op;
@@ -99,6 +103,7 @@ export function push() {
         status: { outbox: ops.length, dead_letters: await count("dead_letter"),
                   persisted: Boolean(await getState("persisted")), app_version: APP_VERSION },
         have_leases: leases.map((l) => l.lease_unit_id),
+        slips_for: batch.map((op) => op.op_id).filter((id) => slipsWanted.has(id)),
       };
       let response;
       try {
@@ -148,7 +153,7 @@ async function handle(body, batch) {
     state.put({ key: "clock_offset_ms", value: clockOffsetMs });
     state.put({ key: "needs_enrollment", value: false });
   });
-  body.results.forEach((answer) => settle(answer.op_id, answer));
+  body.results.forEach((answer) => { slipsWanted.delete(answer.op_id); settle(answer.op_id, answer); });
 }
 
 if (typeof window !== "undefined") addEventListener("online", () => { backoffMs = 1_000; requestPush(); });
