@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk zbar-tools poppler-utils
+SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk fonts-noto-core zbar-tools poppler-utils
 
 .PHONY: run test install install-test system-packages translations bench clean
 
@@ -31,7 +31,7 @@ $(BIN)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(BIN)/.installed $@
 
-# Debian's Chromium (browser tests), CJK fonts, zbarimg and pdftoppm (slip QR checks).
+# Debian's Chromium (browser tests), CJK and other Noto fonts (Thai, Nepali), zbarimg and pdftoppm (slip QR checks).
 system-packages:
 	@missing=""; for p in $(SYSTEM_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \

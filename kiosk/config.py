@@ -32,6 +32,8 @@ class Settings:
     LEASE_UNITS_PER_DAY: int = 2
     LEASE_DAYS: int = 5
     RETENTION_DAYS: int = 90
+    KIOSK_IDLE_SECONDS: int = 90
+    KIOSK_IDLE_WARNING_SECONDS: int = 15
     MAX_BODY_BYTES: int = 64 * 1024
     MAX_SYNC_BODY_BYTES: int = 1024 * 1024
 

@@ -89,3 +89,5 @@ def compiled_catalogs():
     """The gettext catalogs compiled from the .po files, as `make` does before running."""
     from babel.messages.frontend import CommandLineInterface
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "translations"])
+    from kiosk.i18n import clear_cache
+    clear_cache()

@@ -1,5 +1,5 @@
 """Bookings and their life: confirmed, then attended, cancelled or no-show (C6, C7)."""
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .errors import InvalidTransition
@@ -55,11 +55,14 @@ class Booking:
     def to_record(self) -> dict:
         """A JSON-ready dict; empty optional fields are left out (from_record restores them)."""
         record = {}
-        for key, value in asdict(self).items():
+        for key in self.__dataclass_fields__:
+            value = getattr(self, key)
             if value is None:
                 continue
             record[key] = value.isoformat() if isinstance(value, datetime) else value
-        record["history"] = list(self.history)
+        record["history"] = [dict(entry) for entry in self.history]
+        record["consent"] = dict(self.consent)
+        record["eligibility"] = dict(self.eligibility)
         return record
 
     @property

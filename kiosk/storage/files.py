@@ -1,6 +1,5 @@
 """Atomic, durable JSON files that notice when another process changed them."""
 import os
-import tempfile
 from pathlib import Path
 
 import orjson
@@ -17,8 +16,12 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Replace `path` with `content`: temp file, fsync, rename, fsync of the folder."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Replace `path` with `content`: temp file, fsync, rename, fsync of the folder.
+
+    The temp file's name is fixed: every writer holds the storage lock.
+    """
+    tmp = path.parent / f".{path.name}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(content)

@@ -12,7 +12,12 @@ class OfficeConfig:
     """Mixin for Store: domain-named access to config.json (callers hold a transaction)."""
 
     def rooms(self) -> list[Room]:
-        return sorted((Room.from_record(r) for r in self._config_table("rooms").all()), key=lambda r: r.id)
+        self._config.read()  # refreshes the signature if another process changed the file
+        cached = getattr(self, "_rooms_cache", None)
+        if cached is None or cached[0] != self._config._sig:
+            rooms = sorted((Room.from_record(r) for r in self._config_table("rooms").all()), key=lambda r: r.id)
+            cached = self._rooms_cache = (self._config._sig, rooms)
+        return list(cached[1])
 
     def room(self, room_id: str) -> Room | None:
         record = self._config_table("rooms").get(Query().id == room_id)

@@ -46,6 +46,7 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         self._dead = self._storage(self.dir / "dead_letters.json")
         self._days = OrderedDict()   # day -> AtomicJSONStorage (LRU)
         self._parsed = {}            # day -> (signature, {booking_id: Booking})
+        self._ordered = {}           # day -> (the parsed dict, its size, its bookings sorted)
         self._index = BookingIndex()
         self.audit = AuditLog(self.dir, before_write=self._announce_write)
 
@@ -113,6 +114,7 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         while len(self._days) > HOT_DAYS:
             evicted, _ = self._days.popitem(last=False)
             self._parsed.pop(evicted, None)
+            self._ordered.pop(evicted, None)
         return storage
 
     def _table(self, storage, name) -> Table:
@@ -166,7 +168,12 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         key = day.isoformat()
         if key not in self._index.sigs:
             return []
-        return sorted(self._parsed_day(key).values(), key=lambda b: (b.start, b.room or "", b.booking_id))
+        parsed = self._parsed_day(key)
+        ordered = self._ordered.get(key)
+        if ordered is None or ordered[0] is not parsed or ordered[1] != len(parsed):
+            ordered = (parsed, len(parsed), sorted(parsed.values(), key=lambda b: (b.start, b.room or "", b.booking_id)))
+            self._ordered[key] = ordered
+        return list(ordered[2])
 
     def bookings_for_event(self, event) -> list[Booking]:
         return [b for b in self.bookings_on(tokyo(event.start).date()) if b.event_id == event.id]
@@ -211,3 +218,4 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
             self._parsed[day] = (storage._sig, cached[1])
         else:
             self._parsed.pop(day, None)
+        self._ordered.pop(day, None)

@@ -1,9 +1,10 @@
 """One place that turns refusals and HTTP errors into clear JSON (API) or a plain page."""
 from flask import Response, g, jsonify, request
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError, N_
+from ..i18n import translate
 
 HTTP_MESSAGES = {
     400: N_("The request is not valid."),
@@ -21,19 +22,17 @@ def _wants_json() -> bool:
 
 def describe(err: DomainError, language: str | None = None) -> str:
     """The refusal's message in `language` (a visitor language code), else the request's locale."""
-    from ..web import locale_for
-
-    def text():
-        return gettext(err.message, **err.params) if err.params else gettext(err.message)
-
     if language:
-        with force_locale(locale_for(language)):
-            return text()
-    return text()
+        return translate(err.message, language, **err.params)
+    return gettext(err.message, **err.params) if err.params else gettext(err.message)
 
 
 def error_response(code: str, message: str, status: int, params=None, field=None):
-    text = gettext(message, **(params or {})) if params else gettext(message)
+    lang = g.get("lang")
+    if lang:
+        text = translate(message, lang, **(params or {}))
+    else:
+        text = gettext(message, **(params or {})) if params else gettext(message)
     body = {"error": {"code": code, "message": text}}
     if field:
         body["error"]["field"] = field

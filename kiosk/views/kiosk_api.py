@@ -54,6 +54,7 @@ def state():
             "cutoff_policy": settings.CUTOFF_POLICY, "booking_horizon_days": settings.BOOKING_HORIZON_DAYS,
             "lease_units_per_day": settings.LEASE_UNITS_PER_DAY, "lease_days": settings.LEASE_DAYS,
             "no_show_grace_minutes": settings.NO_SHOW_GRACE_MINUTES,
+            "idle_seconds": settings.KIOSK_IDLE_SECONDS, "idle_warning_seconds": settings.KIOSK_IDLE_WARNING_SECONDS,
         },
         "terms": terms_in_force_json(None),
         "calendar": calendar_days(state.store, settings, tokyo(now).date(), settings.BOOKING_HORIZON_DAYS + 1, now),

@@ -4,11 +4,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 
 from ..domain.requests import LANGUAGES
 from ..ui_strings import STRINGS
-from ..web import locale_for
+from ..i18n import translate
 from . import office
 
 bp = Blueprint("pwa", __name__)
@@ -77,8 +77,6 @@ def strings(lang):
     """The UI strings in one visitor language (English where its catalog has none yet)."""
     if lang not in LANGUAGES:
         abort(404)
-    with force_locale(locale_for(lang)):
-        table = {key: gettext(msgid) for key, msgid in STRINGS.items()}
-    response = jsonify(table)
+    response = jsonify({key: translate(msgid, lang) for key, msgid in STRINGS.items()})
     response.headers["Cache-Control"] = "no-cache"
     return response

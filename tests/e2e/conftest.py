@@ -31,9 +31,16 @@ def browser():
 
 
 @pytest.fixture
-def e2e_app(tmp_path):
+def e2e_settings():
+    """Settings a test module may override (e.g. a short idle timeout)."""
+    return {}
+
+
+@pytest.fixture
+def e2e_app(tmp_path, e2e_settings):
     """The real app on the real clock (the browser's clock is real too), two Zoom rooms."""
-    app = create_app({"KIOSK_DATA_DIR": str(tmp_path / "instance"), "DEMO": False, "SECRET_KEY": "e2e-secret"})
+    app = create_app({"KIOSK_DATA_DIR": str(tmp_path / "instance"), "DEMO": False, "SECRET_KEY": "e2e-secret",
+                      **e2e_settings})
     store = app.extensions["madoguchi"].store
     office_service.add_room(store, NOW, "test", "zoom", "845 1111 0001", "佐藤")
     office_service.add_room(store, NOW, "test", "zoom", "845 1111 0002", "鈴木")
@@ -130,3 +137,10 @@ def server_bookings(app):
     store = app.extensions["madoguchi"].store
     with store.transaction():
         return list(store.all_bookings())
+
+
+def assert_accessible(page, label: str):
+    """axe-core (WCAG 2.x A/AA rules) finds nothing on the current screen."""
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}})
+    assert results.violations_count == 0, f"{label}: {results.generate_report()}"

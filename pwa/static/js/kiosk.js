@@ -6,8 +6,6 @@ import { offeredDays, usableLeases } from "./offer.js";
 import { enqueue, loadClock, onStatus, push, requestPush, serverNow, uuid, waitForResult } from "./outbox.js";
 import { renderSlip } from "./slip.js";
 
-const IDLE_MS = 90_000;
-const WARNING_MS = 15_000;
 const ANSWER_WAIT_MS = 10_000;
 const STATE_REFRESH_MS = 5 * 60_000;
 const $ = (selector) => document.querySelector(selector);
@@ -122,7 +120,9 @@ function renderTerms() {
     h.textContent = text.title;
     const body = document.createElement("div");
     body.className = "terms-body";
-    body.textContent = text.text;
+    const lines = text.text.split("\n");
+    // The documents open with their title, already shown as the heading.
+    body.textContent = (lines[0].trim() === text.title.trim() ? lines.slice(1) : lines).join("\n").trim();
     article.append(h, body);
     box.append(article);
   }
@@ -182,6 +182,7 @@ function answer(yes) {
 // -- time -----------------------------------------------------------------------------------
 
 async function openTimeScreen() {
+  $("#time-error").textContent = "";
   if (navigator.onLine) await refreshState();
   const now = serverNow();
   const leases = usableLeases(await getState("leases", []), await getAll("outbox"), now);
@@ -369,6 +370,8 @@ function payload() {
   return body;
 }
 
+const TIME_TAKEN = ["slot_full", "room_unavailable", "event_full", "event_closed", "past_cutoff", "closed_day"];
+
 async function book() {
   $("#book").disabled = true;
   const lease = visit.slot.lease;
@@ -379,9 +382,14 @@ async function book() {
   const answer = await waitForResult(op.op_id, ANSWER_WAIT_MS) || await waitForResult(op.op_id, 3 * ANSWER_WAIT_MS);
   if (answer && (answer.status === "applied" || answer.status === "duplicate")) { showSlip(answer.result); return; }
   if (answer && answer.status === "rejected") {
+    if (TIME_TAKEN.includes(answer.error.code)) {
+      // Someone else was quicker: back to the times, with the reason, details kept for a new pick.
+      await openTimeScreen();
+      $("#time-error").textContent = answer.error.message;
+      return;
+    }
+    show("confirm", { remember: false });
     $("#confirm-error").textContent = answer.error.message;
-    show(answer.error.code === "slot_full" || answer.error.code === "event_full" ? "confirm" : "confirm", { remember: false });
-    $("#book").disabled = true;
     return;
   }
   $("#waiting-text").textContent = t("waiting_staff");
@@ -404,6 +412,9 @@ function printSlip() {
 let idleTimer = null;
 let warningTimer = null;
 
+const idleMs = () => 1000 * ((kioskState && kioskState.settings.idle_seconds) || 90);
+const warningMs = () => 1000 * ((kioskState && kioskState.settings.idle_warning_seconds) || 15);
+
 function resetIdle() {
   clearTimeout(idleTimer);
   clearTimeout(warningTimer);
@@ -411,12 +422,12 @@ function resetIdle() {
   if (dialog.open) dialog.close();
   const screen = document.body.dataset.current;
   if (screen === "start" || screen === "setup" || screen === "loading") return;
-  idleTimer = setTimeout(warnIdle, IDLE_MS - WARNING_MS);
+  idleTimer = setTimeout(warnIdle, idleMs() - warningMs());
 }
 
 function warnIdle() {
   const dialog = $("#idle-dialog");
-  let left = WARNING_MS / 1000;
+  let left = warningMs() / 1000;
   $("#idle-text").textContent = t("idle_text", { seconds: left });
   dialog.showModal();
   const tick = setInterval(() => {
@@ -424,7 +435,7 @@ function warnIdle() {
     $("#idle-text").textContent = t("idle_text", { seconds: left });
     if (!dialog.open) clearInterval(tick);
   }, 1000);
-  warningTimer = setTimeout(() => { clearInterval(tick); restart(); }, WARNING_MS);
+  warningTimer = setTimeout(() => { clearInterval(tick); restart(); }, warningMs());
 }
 
 // -- status corner -----------------------------------------------------------------------------
@@ -493,7 +504,10 @@ function wire() {
     const on = document.documentElement.classList.toggle("contrast");
     e.currentTarget.setAttribute("aria-pressed", String(on));
   });
-  for (const type of ["pointerdown", "keydown", "input", "scroll"]) addEventListener(type, resetIdle, { passive: true, capture: true });
+  // While the warning shows, only its button counts as "still here" (a tap elsewhere must not
+  // close it under the visitor's finger).
+  const activity = () => { if (!$("#idle-dialog").open) resetIdle(); };
+  for (const type of ["pointerdown", "keydown", "input", "scroll"]) addEventListener(type, activity, { passive: true, capture: true });
   new MutationObserver(resetIdle).observe(document.body, { attributes: true, attributeFilter: ["data-current"] });
   onStatus(renderStatus);
 }

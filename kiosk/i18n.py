@@ -1,0 +1,36 @@
+"""Messages in a visitor's language, by the visitor language codes of the API (see LANGUAGES).
+
+flask-babel picks the locale from the request; this module answers for an explicit visitor
+language (a booking's, an op's, a screen's), including やさしい日本語, whose catalog Babel
+cannot name as a locale of its own (it lives in translations/ja_Hira).
+"""
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+
+# Visitor language -> catalog folder; languages without a catalog yet read English.
+CATALOGS = {"ja": "ja", "ja-easy": "ja_Hira", "en": "en"}
+
+
+def catalog_for(language: str | None) -> str:
+    return CATALOGS.get(language or "", "en")
+
+
+@lru_cache(maxsize=None)
+def _translations(folder: str):
+    found = Translations.load(str(TRANSLATIONS), [folder])
+    return found if isinstance(found, Translations) else NullTranslations()
+
+
+def translate(message: str, language: str | None, **params) -> str:
+    """`message` (an English msgid) in `language`, with %(name)s placeholders filled."""
+    text = _translations(catalog_for(language)).gettext(message)
+    return text % params if params else text
+
+
+def clear_cache() -> None:
+    """Forget loaded catalogs (after `pybabel compile` in a running process, e.g. tests)."""
+    _translations.cache_clear()
