@@ -74,6 +74,8 @@ STRINGS = {
     "no_events": N_("There are no events to book right now."),
     "events_offline": N_("Events can be booked when the kiosk is online. Please ask at the counter."),
     "seats_free": N_("{n} seats left"),
+    "week_prev": N_("Earlier week"),
+    "week_next": N_("Next week"),
     "back": N_("Back"),
     # details
     "details_title": N_("Your details"),

@@ -135,7 +135,7 @@ def top_up_leases(store, settings, kiosk_id: str, now, secret: str, base_url: st
 
 
 def kiosk_leases(store, kiosk_id: str, now) -> list[dict]:
-    """The kiosk's leases that still hold a unit (no top-up)."""
+    """The kiosk's leases that still hold a unit (no top-up; slips come with sync, see have_leases)."""
     with store.transaction():
-        return [_lease_view(l, True) for l in sorted(store.leases(), key=lambda l: l["start"])
+        return [_lease_view(l, False) for l in sorted(store.leases(), key=lambda l: l["start"])
                 if l["kiosk_id"] == kiosk_id and is_held(l, now, used=store.booking_on_lease(l["id"]) is not None)]

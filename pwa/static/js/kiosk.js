@@ -188,8 +188,13 @@ async function openTimeScreen() {
   const leases = usableLeases(await getState("leases", []), await getAll("outbox"), now);
   const online = navigator.onLine && Boolean(await getState("last_sync"));
   $("#offline-note").hidden = navigator.onLine;
+  $("#week-nav").hidden = visit.service === "event";
   if (visit.service === "event") renderEvents(now);
-  else renderDays(offeredDays(kioskState.calendar, leases, navigator.onLine, now));
+  else {
+    visit.days = offeredDays(kioskState.calendar, leases, navigator.onLine, now);
+    visit.week = 0;
+    renderDays();
+  }
   $("#time-title").textContent = t(visit.service === "event" ? "event_title" : "time_title");
   show("time");
   return online;
@@ -197,10 +202,15 @@ async function openTimeScreen() {
 
 const REASONS = { weekend: "closed_weekend", holiday: "closed_holiday", year_end: "closed_year_end", closure: "closed_closure", cutoff: "closed_cutoff" };
 
-function renderDays(days) {
+const WEEK = 7;
+
+function renderDays() {
   const box = $("#days");
   $("#events").replaceChildren();
-  box.replaceChildren(...days.slice(0, 14).map((day) => {
+  const days = visit.days.slice(visit.week * WEEK, (visit.week + 1) * WEEK);
+  $("#week-prev").disabled = visit.week === 0;
+  $("#week-next").disabled = (visit.week + 1) * WEEK >= visit.days.length;
+  box.replaceChildren(...days.map((day) => {
     const section = document.createElement("section");
     section.className = "day";
     const h = document.createElement("h2");
@@ -494,6 +504,8 @@ function wire() {
   $("#needs-interpreter").addEventListener("change", (e) => { $("#interpreter-language").disabled = !e.target.checked; });
   $("#book").addEventListener("click", book);
   $("#print-again").addEventListener("click", printSlip);
+  $("#week-prev").addEventListener("click", () => { visit.week -= 1; renderDays(); });
+  $("#week-next").addEventListener("click", () => { visit.week += 1; renderDays(); });
   $("#setup-form").addEventListener("submit", enroll);
   $("#idle-continue").addEventListener("click", resetIdle);
   $("#text-size").addEventListener("click", () => {

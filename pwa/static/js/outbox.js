@@ -102,7 +102,7 @@ export function push() {
         schema: 1, client_sent_at: new Date().toISOString(), ops: batch,
         status: { outbox: ops.length, dead_letters: await count("dead_letter"),
                   persisted: Boolean(await getState("persisted")), app_version: APP_VERSION },
-        have_leases: leases.map((l) => l.lease_unit_id),
+        have_leases: leases.filter((l) => l.slip_svg).map((l) => l.lease_unit_id),
         slips_for: batch.map((op) => op.op_id).filter((id) => slipsWanted.has(id)),
       };
       let response;
