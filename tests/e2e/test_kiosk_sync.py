@@ -23,9 +23,12 @@ def test_an_offline_booking_on_a_lease_survives_reloads_and_lands_once(page, con
       const db = await new Promise((r) => { const q = indexedDB.open('madoguchi'); q.onsuccess = () => r(q.result); });
       return await new Promise((r) => { const q = db.transaction('state').objectStore('state').get('leases'); q.onsuccess = () => r(q.result.value); });
     }""")
-    offered = page.locator(".slot").count()
-    assert offered == len(leases) == 10                      # only what the kiosk holds: 2 a day for 5 days
     shot(page, "kiosk-time-offline")
+    offered = page.locator(".slot").count()
+    page.click("#week-next")
+    offered += page.locator(".slot").count()
+    page.click("#week-prev")
+    assert offered == len(leases) == 10                      # only what the kiosk holds: 2 a day for 5 days
     book_first_slot(page)
     shot(page, "kiosk-slip-offline")
     room = page.inner_text("#slip-room")
