@@ -2,7 +2,7 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from ..domain.bookings import Booking
 from ..domain.calendar import SLOT, tokyo

@@ -4,7 +4,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from ..domain.calendar import SLOT, tokyo
+from ..domain.calendar import SLOT
 from ..domain.errors import EnrollmentCodeInvalid, InvalidRequest, N_, Unauthorized
 from ..domain.leases import choose_units, is_held
 from ..slips import qr_svg

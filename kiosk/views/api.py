@@ -1,5 +1,5 @@
 """The JSON API, versioned under /api/v1 (a contract: extend, never rename)."""
-from datetime import date, datetime
+from datetime import date
 
 from flask import Blueprint, g, jsonify, request
 

@@ -3,7 +3,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import gettext
 
 from ..domain.requests import LANGUAGES

@@ -9,7 +9,7 @@ import requests
 
 from kiosk.services import office as office_service
 from kiosk.storage import Store
-from tests.factories import NOW, consent, day_records, make_payload
+from tests.factories import NOW, day_records, make_payload
 from tests.server_process import start_server, stop
 
 

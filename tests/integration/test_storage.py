@@ -1,5 +1,4 @@
 """The storage contract on real files: atomic, durable, shared safely between processes."""
-import json
 import multiprocessing
 import os
 import subprocess

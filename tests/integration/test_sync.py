@@ -1,6 +1,5 @@
 """POST /api/v1/sync against the live server and real files (sync.md)."""
 import threading
-import uuid
 from datetime import timedelta
 
 import requests
@@ -111,7 +110,7 @@ def test_an_offline_booking_on_a_lease_applies_even_when_the_slot_filled_meanwhi
     rooms(office, 2)
     kiosk = enroll(office, live_server)
     lease = kiosk.push().json()["leases"][0]
-    offline = kiosk.op("booking.create", make_payload(start=lease["start"], lease_unit_id=lease["lease_unit_id"]))
+    kiosk.op("booking.create", make_payload(start=lease["start"], lease_unit_id=lease["lease_unit_id"]))
     phone = client.post("/api/v1/bookings", json=make_payload(start=lease["start"]))  # takes the other room
     assert phone.status_code == 201
     assert client.post("/api/v1/bookings", json=make_payload(start=lease["start"])).json["error"]["code"] == "slot_full"

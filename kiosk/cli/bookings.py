@@ -1,0 +1,97 @@
+"""The day's work: bookings, the no-show sweep, the audit log, visitors' standing."""
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from ..domain.calendar import tokyo
+from ..services import office as office_service
+from ..services.sweep import sweep_no_shows
+from .common import _actor, _day, _out, _state, json_option, refusals
+
+
+# -- bookings, sweep, audit -------------------------------------------------------------
+
+@click.group(cls=AppGroup, help="Bookings (staff scripts and exports; contains personal data).")
+def bookings():
+    pass
+
+
+@bookings.command("list", help="A day's bookings, by start time and room.")
+@click.option("--date", "day", required=True, help="YYYY-MM-DD")
+@json_option
+def bookings_list(day, as_json):
+    s = _state()
+    d = _day(day)
+    with s.store.transaction():
+        found = s.store.bookings_on(d)
+    records = []
+    for b in found:
+        r = b.to_record()
+        r.pop("request_hash", None)
+        records.append(r)
+    lines = [f"{tokyo(b.start):%H:%M}\t{b.service}\t{b.room_id or '-'}\t{b.status}\t{b.name or '-'}\t{b.jobseeker_no or '-'}\t{b.language}"
+             for b in found]
+    _out(as_json, records, "\n".join(lines) or f"No bookings on {d.isoformat()}.")
+
+
+@click.command(help="Mark confirmed bookings with no contact 10 minutes after the start as no-shows.")
+@with_appcontext
+@json_option
+def sweep(as_json):
+    s = _state()
+    swept = sweep_no_shows(s.store, s.settings, s.now())
+    _out(as_json, {"no_show": swept}, f"Marked {len(swept)} booking(s) as no-show.")
+
+
+@click.group(cls=AppGroup, help="The hash-chained audit log.")
+def audit():
+    pass
+
+
+@audit.command("verify", help="Check the audit log's hash chain; exit 1 if it is broken.")
+@json_option
+def audit_verify(as_json):
+    result = _state().store.audit.verify()
+    text = f"Audit log intact: {result['entries']} entries." if result["ok"] else f"Audit log BROKEN after {result['entries']} entries: {result['error']}"
+    _out(as_json, result, text)
+    if not result["ok"]:
+        raise SystemExit(1)
+
+
+# -- visitors -----------------------------------------------------------------------------
+
+@click.group(cls=AppGroup, help="Strikes and restrictions on a 求職番号.")
+def visitor():
+    pass
+
+
+@visitor.command("show", help="Strikes and restrictions of a number.")
+@click.argument("jobseeker_no")
+@json_option
+@refusals
+def visitor_show(jobseeker_no, as_json):
+    s = _state()
+    data = office_service.visitor_standing(s.store, s.settings, jobseeker_no, s.now())
+    active = [r for r in data["restrictions"] if not r["lifted_at"]]
+    _out(as_json, data, f"{data['jobseeker_no']}: {data['strikes']} strike(s), {len(active)} restriction(s) not lifted.")
+
+
+@visitor.command("restrict", help="Refuse new bookings until a date, with a reason.")
+@click.argument("jobseeker_no")
+@click.option("--reason", required=True)
+@click.option("--until", required=True, help="YYYY-MM-DD (inclusive)")
+@json_option
+@refusals
+def visitor_restrict(jobseeker_no, reason, until, as_json):
+    s = _state()
+    r = office_service.restrict(s.store, s.now(), _actor(), s.secret, jobseeker_no, reason, _day(until))
+    _out(as_json, r.to_record(), f"Restricted until {r.until.isoformat()}.")
+
+
+@visitor.command("lift", help="Lift a number's restrictions.")
+@click.argument("jobseeker_no")
+@json_option
+@refusals
+def visitor_lift(jobseeker_no, as_json):
+    s = _state()
+    n = office_service.lift_restriction(s.store, s.now(), _actor(), s.secret, jobseeker_no)
+    _out(as_json, {"lifted": n}, f"Lifted {n} restriction(s).")

@@ -1,0 +1,52 @@
+"""Helpers the command modules share: the app's state, the actor, output, argument parsing."""
+import getpass
+import json
+from datetime import date, datetime
+from functools import wraps
+
+import click
+from flask import current_app
+
+from ..domain.calendar import TOKYO
+from ..domain.errors import DomainError
+
+
+def _state():
+    return current_app.extensions["madoguchi"]
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _out(as_json: bool, data, text: str) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else text)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD") from None
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DDTHH:MM (Tokyo time)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)
+
+
+def refusals(command):
+    """Show a domain refusal as a one-line error (exit 1), not a traceback."""
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DomainError as err:
+            raise click.ClickException(err.message % err.params if err.params else err.message) from None
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
