@@ -13,7 +13,7 @@ from . import office
 
 bp = Blueprint("pwa", __name__)
 
-SHELL_FILES = ["css/kiosk.css", "js/kiosk.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
+SHELL_FILES = ["css/kiosk.css", "js/kiosk.js", "js/session.js", "js/steps.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
                "js/slip.js", "icons/icon-192.png", "icons/icon-512.png"]
 SHELL_LANGUAGES = ["ja", "ja-easy", "en"]
 

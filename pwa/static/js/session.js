@@ -1,0 +1,57 @@
+// The current visitor and the kiosk's state, and moving between screens. Everything about a
+// visitor lives in `session.visit` until the kiosk resets.
+import { getState, setState } from "./db.js";
+
+export const $ = (selector) => document.querySelector(selector);
+export const session = { visit: null, kioskState: null, trail: [] };
+
+export function newVisit(lang = "ja") {
+  return { lang, service: null, consent: null, eligibility: {}, question: 0, slot: null, event: null, details: null };
+}
+
+// -- screens ---------------------------------------------------------------------------
+
+export function show(name, { remember = true } = {}) {
+  const current = document.querySelector(".screen:not([hidden])");
+  if (remember && current && current.dataset.screen !== name) session.trail.push(current.dataset.screen);
+  document.querySelectorAll(".screen").forEach((s) => { s.hidden = s.dataset.screen !== name; });
+  document.body.dataset.current = name;
+  const heading = document.querySelector(`[data-screen="${name}"] h1`);
+  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  window.scrollTo(0, 0);
+}
+
+export function back() {
+  const previous = session.trail.pop();
+  if (previous) show(previous, { remember: false });
+}
+
+/** Wipe the visitor: a fresh page from the service worker's cache. The outbox is untouched. */
+export function restart() {
+  location.replace("/kiosk");
+}
+
+
+// -- state from the server -------------------------------------------------------------
+
+export async function device() { return getState("device"); }
+
+export async function refreshState() {
+  const dev = await device();
+  if (!dev) return null;
+  try {
+    const response = await fetch("/api/v1/kiosk/state", { headers: { Authorization: `Bearer ${dev.token}` }, cache: "no-store" });
+    if (response.status === 401) { await setState("needs_enrollment", true); return session.kioskState; }
+    if (!response.ok) return session.kioskState;
+    const body = await response.json();
+    const { leases, ...rest } = body;
+    await setState("kiosk_state", rest);
+    if (leases.length) {
+      const known = new Map((await getState("leases", [])).map((l) => [l.lease_unit_id, l]));
+      await setState("leases", leases.map((l) => ({ ...known.get(l.lease_unit_id), ...l })));
+    }
+    session.kioskState = rest;
+  } catch (err) { /* offline: keep what we have */ }
+  return session.kioskState;
+}
+
