@@ -177,6 +177,8 @@ def document() -> dict:
                     "200": _json({"type": "object", "required": ["booking"], "properties": {
                         "booking": {"$ref": "#/components/schemas/Booking"}}}, "The same request again"),
                     **_error_responses(400, 403, 404, 409, 413, 422)}}},
+            "/api/v1/office": {"get": {"summary": "The office's name, services and booking settings", "responses": {
+                "200": _json({"type": "object", "required": ["office", "services", "settings", "server_time"]})}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json({"type": "object"})}}},
         },
         "components": {"schemas": {"BookingCreate": BOOKING_CREATE, "Booking": BOOKING, "Error": ERROR}},

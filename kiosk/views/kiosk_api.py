@@ -37,17 +37,13 @@ def enroll():
     return jsonify(kiosks.exchange_code(office().store, office().now(), code)), 201
 
 
-@bp.get("/kiosk/state")
-def state():
-    """Everything a kiosk needs to keep taking bookings offline."""
-    kiosk = current_kiosk()
-    state, now = office(), office().now()
-    settings = state.settings
+def office_info() -> dict:
+    """What any booking screen needs to know about the office (kiosk and phone alike)."""
+    state, settings = office(), office().settings
     with state.store.transaction():
         apps = sorted({r.app for r in state.store.rooms() if r.active})
-    return jsonify({
-        "kiosk": {"kiosk_id": kiosk["id"], "name": kiosk["name"]},
-        "server_time": now.isoformat(),
+    return {
+        "server_time": state.now().isoformat(),
         "office": {"name": settings.OFFICE_NAME, "name_en": settings.OFFICE_NAME_EN},
         "services": {"counseling": {"meeting_apps": apps}, "event": {}},
         "settings": {
@@ -56,6 +52,24 @@ def state():
             "no_show_grace_minutes": settings.NO_SHOW_GRACE_MINUTES,
             "idle_seconds": settings.KIOSK_IDLE_SECONDS, "idle_warning_seconds": settings.KIOSK_IDLE_WARNING_SECONDS,
         },
+    }
+
+
+@bp.get("/office")
+def office_public():
+    """The office's name, services and booking settings (public: phones use it)."""
+    return jsonify(office_info())
+
+
+@bp.get("/kiosk/state")
+def state():
+    """Everything a kiosk needs to keep taking bookings offline."""
+    kiosk = current_kiosk()
+    state, now = office(), office().now()
+    settings = state.settings
+    return jsonify({
+        "kiosk": {"kiosk_id": kiosk["id"], "name": kiosk["name"]},
+        **office_info(),
         "terms": terms_in_force_json(None),
         "calendar": calendar_days(state.store, settings, tokyo(now).date(), settings.BOOKING_HORIZON_DAYS + 1, now),
         "events": open_events(state.store, now),

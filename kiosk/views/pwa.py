@@ -3,13 +3,14 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 
 from ..domain.requests import LANGUAGES
 from ..ui_strings import STRINGS
 from ..i18n import translate
-from . import office
+from ..slips import qr_svg
+from . import base_url, office
 
 bp = Blueprint("pwa", __name__)
 
@@ -37,7 +38,25 @@ def home():
 
 @bp.get("/kiosk")
 def kiosk():
-    return render_template("kiosk.html", version=shell_version(), office=office().settings)
+    return render_template("kiosk.html", version=shell_version(), office=office().settings, mode="kiosk")
+
+
+@bp.get("/book")
+def book():
+    """The same flow on a visitor's own phone (D6): no enrollment, bookings go to the API."""
+    return render_template("kiosk.html", version=shell_version(), office=office().settings, mode="phone")
+
+
+@bp.get("/pwa/phone-qr.svg")
+def phone_qr():
+    """The kiosk's "continue on your phone" code: the booking flow, in the visitor's language."""
+    lang = request.args.get("lang", "ja")
+    if lang not in LANGUAGES:
+        abort(404)
+    url = f"{base_url().rstrip('/')}{url_for('pwa.book', lang=lang)}"
+    response = current_app.response_class(qr_svg(url), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @bp.get("/sw.js")

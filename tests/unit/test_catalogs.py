@@ -34,7 +34,12 @@ def test_the_pwa_uses_only_known_string_keys():
     for path in (ROOT / "pwa").rglob("*"):
         if path.suffix in (".html", ".js"):
             text = path.read_text(encoding="utf-8")
-            used |= set(re.findall(r'data-t(?:-label)?="([a-z_0-9]+)"', text))
-            used |= set(re.findall(r'\bt(?:Ja)?\("([a-z_0-9]+)"', text))
+            used |= set(re.findall(r'data-t(?:-label|-alt)?="([a-z_0-9]+)"', text))
+            used |= set(re.findall(r'\bt(?:Ja)?\("([a-z_0-9]+)"\s*[,)]', text))
             used |= set(re.findall(r'twice\("([a-z_0-9]+)"', text))
     assert used and used <= set(STRINGS), sorted(used - set(STRINGS))
+
+
+def test_every_booking_status_and_service_has_a_string():
+    from kiosk.domain.bookings import SERVICES, STATES
+    assert {f"status_{s}" for s in STATES + ("registering",)} | {f"service_{s}" for s in SERVICES} <= set(STRINGS)

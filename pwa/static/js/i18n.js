@@ -35,6 +35,7 @@ export const tJa = (key, params) => t(key, params, japanese);
 export function applyStrings(root = document) {
   root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
   root.querySelectorAll("[data-t-label]").forEach((el) => el.setAttribute("aria-label", t(el.dataset.tLabel)));
+  root.querySelectorAll("[data-t-alt]").forEach((el) => el.setAttribute("alt", t(el.dataset.tAlt)));
 }
 
 /** Date with weekday and time, in the language's own format, always on Tokyo's clock. */

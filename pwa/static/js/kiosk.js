@@ -3,7 +3,7 @@
 import { getAll, getState, setState } from "./db.js";
 import { applyStrings, LANGUAGES, loadStrings, t } from "./i18n.js";
 import { loadClock, onStatus, push, requestPush } from "./outbox.js";
-import { $, back, device, newVisit, refreshState, restart, session, show } from "./session.js";
+import { $, back, device, isPhone, newVisit, refreshState, restart, session, show } from "./session.js";
 import { acceptTerms, answer, book, printSlip, renderDays, renderKeypad, renderTerms, submitDetails } from "./steps.js";
 
 const STATE_REFRESH_MS = 5 * 60_000;
@@ -29,6 +29,7 @@ async function chooseLanguage(code) {
   await loadStrings(code);
   applyStrings();
   renderLanguages();
+  renderPhoneQr();
   renderStatus(lastStatus);
 }
 
@@ -52,7 +53,7 @@ function resetIdle() {
   const dialog = $("#idle-dialog");
   if (dialog.open) dialog.close();
   const screen = document.body.dataset.current;
-  if (screen === "start" || screen === "setup" || screen === "loading") return;
+  if (isPhone() || screen === "start" || screen === "setup" || screen === "loading") return;
   idleTimer = setTimeout(warnIdle, idleMs() - warningMs());
 }
 
@@ -74,7 +75,7 @@ function warnIdle() {
 let lastStatus = null;
 
 async function renderStatus(status) {
-  if (!status) return;
+  if (!status || isPhone()) return;
   lastStatus = status;
   const dev = await device();
   const parts = [dev ? dev.name : "", status.online ? t("status_online") : t("status_offline")];
@@ -143,9 +144,38 @@ function wire() {
   for (const type of ["pointerdown", "keydown", "input", "scroll"]) addEventListener(type, activity, { passive: true, capture: true });
   new MutationObserver(resetIdle).observe(document.body, { attributes: true, attributeFilter: ["data-current"] });
   onStatus(renderStatus);
+  addEventListener("online", renderPhoneQr);
+  addEventListener("offline", renderPhoneQr);
+}
+
+/** The kiosk's "continue on your phone" code, in the chosen language; only while online. */
+function renderPhoneQr() {
+  const box = $("#phone-qr");
+  box.hidden = isPhone() || !navigator.onLine;
+  if (!box.hidden) $("#phone-qr-img").src = `/pwa/phone-qr.svg?lang=${encodeURIComponent(session.visit.lang)}`;
+}
+
+/** A phone: the visitor's language from the link, else the browser's, else Japanese. */
+function phoneLanguage() {
+  const asked = new URLSearchParams(location.search).get("lang");
+  const codes = LANGUAGES.map(([code]) => code);
+  if (codes.includes(asked)) return asked;
+  const browser = (navigator.languages || []).map((l) => l.toLowerCase());
+  return codes.find((c) => browser.some((b) => b === c.toLowerCase() || b.split("-")[0] === c)) || "ja";
+}
+
+async function startPhone() {
+  session.visit = newVisit(phoneLanguage());
+  await loadStrings(session.visit.lang);
+  applyStrings();
+  wire();
+  await refreshState();
+  renderLanguages();
+  show("start", { remember: false });
 }
 
 async function main() {
+  if (isPhone()) { await startPhone(); return; }
   if ("serviceWorker" in navigator) {
     const version = document.querySelector('meta[name="shell-version"]')?.content || "dev";
     navigator.serviceWorker.register(`/sw.js?v=${version}`, { type: "module", scope: "/" }).catch(() => {});
@@ -162,6 +192,7 @@ async function main() {
   if (navigator.onLine || !session.kioskState) await refreshState();
   if (!session.kioskState) { show("setup", { remember: false }); return; }
   renderLanguages();
+  renderPhoneQr();
   show("start", { remember: false });
   session.trail = [];
   requestPush();

@@ -3,7 +3,8 @@
 import { getState, setState } from "./db.js";
 
 export const $ = (selector) => document.querySelector(selector);
-export const session = { visit: null, kioskState: null, trail: [] };
+export const session = { visit: null, kioskState: null, trail: [], mode: document.documentElement.dataset.mode || "kiosk" };
+export const isPhone = () => session.mode === "phone";
 
 export function newVisit(lang = "ja") {
   return { lang, service: null, consent: null, eligibility: {}, question: 0, slot: null, event: null, details: null };
@@ -28,7 +29,7 @@ export function back() {
 
 /** Wipe the visitor: a fresh page from the service worker's cache. The outbox is untouched. */
 export function restart() {
-  location.replace("/kiosk");
+  location.replace(isPhone() ? `/book?lang=${encodeURIComponent(session.visit.lang)}` : "/kiosk");
 }
 
 
@@ -36,7 +37,20 @@ export function restart() {
 
 export async function device() { return getState("device"); }
 
+/** On a phone: the same state from the public API (no device token, no leases). */
+async function refreshPublicState() {
+  const get = (url) => fetch(url, { cache: "no-store" }).then((r) => { if (!r.ok) throw new Error(url); return r.json(); });
+  try {
+    const info = await get("/api/v1/office");
+    const [terms, calendar, events] = await Promise.all([
+      get("/api/v1/terms"), get(`/api/v1/calendar?days=${info.settings.booking_horizon_days + 1}`), get("/api/v1/events")]);
+    session.kioskState = { ...info, terms: terms.terms, calendar: calendar.days, events: events.events };
+  } catch (err) { /* offline: keep what we have */ }
+  return session.kioskState;
+}
+
 export async function refreshState() {
+  if (isPhone()) return refreshPublicState();
   const dev = await device();
   if (!dev) return null;
   try {

@@ -25,7 +25,10 @@ function twice(key, params, tag = "p", attrs = {}) {
 export function renderSlip(container, unit, office, service) {
   const lang = language();
   const when = `${formatTime(unit.start, lang)}–${formatTime(unit.end, lang)}`;
-  const qr = el("img", { class: "qr", alt: t("slip_qr_alt"), src: `data:image/svg+xml;base64,${btoa(unit.slip_svg)}` });
+  // A phone has no printed slip: no QR, a link to the booking page instead (see the template).
+  const qr = unit.slip_svg
+    ? el("img", { class: "qr", alt: t("slip_qr_alt"), src: `data:image/svg+xml;base64,${btoa(unit.slip_svg)}` })
+    : "";
   const checklist = el("ul", { class: "checklist" });
   for (const key of ["prep_app", "prep_connection", "prep_os", "prep_private"]) checklist.append(twice(key, {}, "li"));
   container.replaceChildren(
@@ -38,7 +41,7 @@ export function renderSlip(container, unit, office, service) {
     el("p", { class: "slip-room", id: "slip-room" }, unit.room_id || "—"),
     twice("meeting_app_is", { app: APPS[unit.meeting_app] || unit.meeting_app }),
     qr,
-    twice("slip_scan"),
+    ...(unit.slip_svg ? [twice("slip_scan")] : []),
     twice("no_recording", {}, "p", { class: "slip-warning" }),
     twice("prep_title", {}, "h3"),
     checklist,

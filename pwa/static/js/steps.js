@@ -3,7 +3,7 @@ import { getAll, getState } from "./db.js";
 import { formatDate, formatDay, formatTime, t } from "./i18n.js";
 import { offeredDays, usableLeases } from "./offer.js";
 import { enqueue, serverNow, uuid, waitForResult } from "./outbox.js";
-import { $, refreshState, session, show } from "./session.js";
+import { $, isPhone, refreshState, session, show } from "./session.js";
 import { renderSlip } from "./slip.js";
 
 const ANSWER_WAIT_MS = 10_000;
@@ -298,6 +298,7 @@ const TIME_TAKEN = ["slot_full", "room_unavailable", "event_full", "event_closed
 
 export async function book() {
   $("#book").disabled = true;
+  if (isPhone()) { await bookFromPhone(); return; }
   const lease = session.visit.slot.lease;
   const op = await enqueue(session.visit.event ? "event.book" : "booking.create", payload(), { wantSlip: !lease });
   // The op is on disk. A lease guarantees the unit: the slip can print at once, online or not.
@@ -305,25 +306,45 @@ export async function book() {
   show("waiting");
   const answer = await waitForResult(op.op_id, ANSWER_WAIT_MS) || await waitForResult(op.op_id, 3 * ANSWER_WAIT_MS);
   if (answer && (answer.status === "applied" || answer.status === "duplicate")) { showSlip(answer.result); return; }
-  if (answer && answer.status === "rejected") {
-    if (TIME_TAKEN.includes(answer.error.code)) {
-      // Someone else was quicker: back to the times, with the reason, details kept for a new pick.
-      await openTimeScreen();
-      $("#time-error").textContent = answer.error.message;
-      return;
-    }
-    show("confirm", { remember: false });
-    $("#confirm-error").textContent = answer.error.message;
-    return;
-  }
+  if (answer && answer.status === "rejected") { await refused(answer.error); return; }
   $("#waiting-text").textContent = t("waiting_staff");
   $("#waiting-actions").hidden = false;
 }
 
+/** On a phone the booking goes straight to the API (idempotent on booking_id). */
+async function bookFromPhone() {
+  show("waiting");
+  try {
+    const response = await fetch("/api/v1/bookings", {
+      method: "POST", body: JSON.stringify(payload()),
+      headers: { "Content-Type": "application/json", "Accept-Language": session.visit.lang },
+    });
+    const body = await response.json();
+    if (response.ok) { showSlip(body.booking); return; }
+    await refused(body.error);
+  } catch (err) {
+    $("#waiting-text").textContent = t("err_network");
+    $("#waiting-actions").hidden = false;
+  }
+}
+
+/** A refusal: back to the times when the time was the problem, else the message on the check screen. */
+async function refused(error) {
+  if (TIME_TAKEN.includes(error.code)) {
+    // Someone else was quicker: back to the times, with the reason, details kept for a new pick.
+    await openTimeScreen();
+    $("#time-error").textContent = error.message;
+    return;
+  }
+  show("confirm", { remember: false });
+  $("#confirm-error").textContent = error.message;
+}
+
 function showSlip(unit) {
   renderSlip($("#slip"), unit, session.kioskState.office, session.visit.service);
+  $("#open-booking").href = unit.join_url;
   show("slip");
-  printSlip();
+  if (!isPhone()) printSlip();
 }
 
 export function printSlip() {

@@ -1,0 +1,60 @@
+"""The join page behind the slip's QR (D4, D6): status, time, room ID and the meeting link.
+
+This is the read-only core; check-in, cancel and the calendar file come with the phone issue.
+"""
+from datetime import datetime
+
+from babel.dates import format_date, format_time
+from flask import Blueprint, render_template, request
+
+from ..domain.calendar import tokyo
+from ..domain.requests import LANGUAGES
+from ..i18n import translate
+from ..tokens import read_join_token
+from ..ui_strings import STRINGS
+from . import office
+
+bp = Blueprint("join", __name__)
+
+BABEL_LOCALES = {"ja-easy": "ja", "zh-Hans": "zh_Hans", "pt-BR": "pt_BR", "tl": "fil"}
+
+
+def meeting_link(app: str | None, room_id: str | None) -> str | None:
+    """A link that opens the meeting app: Zoom's web join URL from the meeting ID."""
+    digits = "".join(ch for ch in (room_id or "") if ch.isdigit())
+    if app == "zoom" and digits:
+        return f"https://zoom.us/j/{digits}"
+    return None
+
+
+def _language(default: str | None) -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return default or request.accept_languages.best_match(list(LANGUAGES)) or "ja"
+
+
+@bp.get("/j/<token>")
+def join(token):
+    claims = read_join_token(office().secret, token)
+    if claims is None:
+        lang = _language(None)
+        return render_template("join_error.html", lang=lang, t=lambda key, **p: translate(STRINGS[key], lang, **p)), 404
+    store = office().store
+    with store.transaction():
+        booking = store.booking(claims["b"]) or store.booking_on_lease(claims["b"])
+    lang = _language(booking.language if booking else None)
+    start = tokyo(booking.start if booking else datetime.fromisoformat(claims["s"]))
+    end = tokyo(booking.end) if booking else None
+    locale = BABEL_LOCALES.get(lang, lang.replace("-", "_"))
+    view = {
+        "status": booking.status if booking else "registering",
+        "service": booking.service if booking else "counseling",
+        "date": format_date(start.date(), format="full", locale=locale),
+        "time": format_time(start, "HH:mm", locale=locale) + (f"–{format_time(end, 'HH:mm', locale=locale)}" if end else ""),
+        "room_id": booking.room_id if booking else claims["r"],
+        "meeting_app": booking.meeting_app if booking else None,
+        "link": meeting_link(booking.meeting_app if booking else None, booking.room_id if booking else claims["r"]),
+    }
+    return render_template("join.html", lang=lang, view=view, languages=LANGUAGES, token=token,
+                           t=lambda key, **p: translate(STRINGS[key], lang, **p))
