@@ -4,6 +4,7 @@ flask-babel picks the locale from the request; this module answers for an explic
 language (a booking's, an op's, a screen's), including やさしい日本語, whose catalog Babel
 cannot name as a locale of its own (it lives in translations/ja_Hira).
 """
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,9 +27,13 @@ def _translations(folder: str):
 
 
 def translate(message: str, language: str | None, **params) -> str:
-    """`message` (an English msgid) in `language`, with %(name)s placeholders filled."""
+    """`message` (an English msgid) in `language`, its %(name)s or {name} placeholders filled."""
     text = _translations(catalog_for(language)).gettext(message)
-    return text % params if params else text
+    if not params:
+        return text
+    if "%(" in text:
+        text = text % params
+    return re.sub(r"\{(\w+)\}", lambda m: str(params.get(m.group(1), m.group(0))), text)
 
 
 def clear_cache() -> None:

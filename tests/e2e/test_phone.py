@@ -51,6 +51,7 @@ def test_a_visitor_books_on_their_own_phone_and_opens_the_booking_page(phone, e2
     phone.click("#open-booking")
     phone.wait_for_selector("#room-id")
     assert phone.inner_text("#room-id") == room and "confirmed" in phone.inner_text("h1")
+    assert "Meeting app: Zoom" in phone.inner_text(".slip")
     assert phone.get_attribute("a.primary", "href").startswith("https://zoom.us/j/")
     assert_accessible(phone, "join page (en)")
     shot(phone, "phone-join-en")

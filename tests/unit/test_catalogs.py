@@ -43,3 +43,9 @@ def test_the_pwa_uses_only_known_string_keys():
 def test_every_booking_status_and_service_has_a_string():
     from kiosk.domain.bookings import SERVICES, STATES
     assert {f"status_{s}" for s in STATES + ("registering",)} | {f"service_{s}" for s in SERVICES} <= set(STRINGS)
+
+
+def test_server_side_strings_fill_both_placeholder_styles():
+    from kiosk.i18n import translate
+    assert translate("Meeting app: {app}", "en", app="Zoom") == "Meeting app: Zoom"
+    assert "7" in translate("That day is too far ahead. Please choose a day within the next %(days)s days.", "ja", days=7)
