@@ -35,7 +35,8 @@ export function renderSlip(container, unit, office, service) {
     el("p", { class: "slip-office" }, office.name, el("span", { class: "ja-sub" }, office.name_en)),
     twice(service === "event" ? "service_event" : "service_counseling", {}, "h2", { id: "slip-heading" }),
     el("p", { class: "slip-date" }, formatDate(unit.start, lang),
-       ...(lang !== "ja" ? [el("span", { class: "ja", lang: "ja" }, formatDate(unit.start, "ja"))] : [])),
+       ...(formatDate(unit.start, lang) !== formatDate(unit.start, "ja")
+         ? [el("span", { class: "ja", lang: "ja" }, formatDate(unit.start, "ja"))] : [])),
     el("p", { class: "slip-time" }, when),
     twice("room_id", {}, "p", { class: "slip-label" }),
     el("p", { class: "slip-room", id: "slip-room" }, unit.room_id || "—"),
