@@ -2,22 +2,29 @@
 
 The real app (create_app, DEMO off, a fixed clock at tests.factories.NOW so the calendar is
 deterministic) is served by waitress in this process on 127.0.0.1, on a free port, threads=8.
-A pool of client threads, each with its own requests.Session, then alternates rounds of a few
-seconds: GET /healthz, POST /api/v1/bookings, GET /healthz, ... so machine noise hits both kinds
-alike. Only 2xx responses count; any non-2xx booking is reported.
+The load comes from a separate process (multiprocessing, spawn context), as an office's clients
+are other machines: in the same process the client threads would compete with the server for
+the GIL and inflate the time the server holds its storage lock. In that load process a pool of
+8 client threads, each with its own requests.Session, alternates rounds of a few seconds on the
+parent's command: GET /healthz, POST /api/v1/bookings, GET /healthz, ... so machine noise hits
+both kinds alike; each round's 2xx count and duration come back through a Pipe. Only 2xx
+responses count; any non-2xx booking is reported.
 
 The load is an office's, not an absurd day: every booking has a fresh booking_id and a fresh
 job seeker number and goes round robin over all the bookable days first and their slots second
 (booking n: day n mod D, slot (n div D) mod 12), so the day files (bookings/YYYY-MM/YYYY-MM-DD.json)
-grow evenly. The office has ROOMS rooms, a large office: a day file can never hold more than
+grow evenly (the load process makes the payloads; its numbers run on across rounds, so every
+booking_id and job seeker number is unique). The office has ROOMS rooms, a large office: a day file can never hold more than
 ROOMS x 12 bookings, and the report states how many the largest day file held. If a run were
 fast enough to fill every unit, the further bookings would fail and be reported.
 
-Each round also reports the storage lock (one lock, taken by every booking and every /healthz):
-the mean time a transaction held it, waited for it, and how busy it was over the round.
+Each round also reports the storage lock (one lock, taken by every booking and every /healthz),
+metered in the server's process: the mean time a transaction held it, waited for it, and how
+busy it was over the round.
 
 --profile N then times N more bookings (and N /healthz) through the Flask test client under
-cProfile, on the same data, and prints the top server-side costs in ms per request.
+cProfile, on the same data, in the server's process once the load process has ended, and prints
+the top server-side costs in ms per request.
 
 Run from the repository root:  .venv/bin/python bench/throughput.py [--check] [--seconds 3] [--profile 300]
 Exit code is 0 (it is a report) unless --check is given and the target is missed.
@@ -31,12 +38,14 @@ import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import itertools  # noqa: E402
 import logging  # noqa: E402
+import multiprocessing as mp  # noqa: E402
 import pstats  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+import traceback  # noqa: E402
 import uuid  # noqa: E402
 from collections import Counter  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
@@ -98,25 +107,20 @@ class LockMeter:
         return samples
 
 
-class Load:
-    """Bounded rounds of requests from CLIENTS threads, each with its own Session."""
+class Payloads:
+    """Booking payloads for an office day after day: fresh ids, round robin over days then slots.
 
-    def __init__(self, base: str):
-        self.base = base
-        self.sessions = []
-        for _ in range(CLIENTS):
-            s = requests.Session()
-            s.trust_env = False  # loopback only: never a proxy from the environment
-            self.sessions.append(s)
-        self.pool = ThreadPoolExecutor(max_workers=CLIENTS)
+    Numbers start at `first` and never repeat: the load process starts at 1, and the parent
+    (for --profile) carries on from the number the load process hands back when it ends.
+    """
+
+    def __init__(self, first: int = 1):
         calendar = OfficeCalendar()
         self.days = [calendar.slot_starts(d) for d in calendar.bookable_days(NOW, 366)]
         assert all(len(d) == SLOTS_PER_DAY for d in self.days)
         self.capacity = len(self.days) * SLOTS_PER_DAY * ROOMS
         self.template = make_payload()
-        self.numbers = itertools.count(1)  # next() on a count is atomic under the GIL
-        self.failures = Counter()           # (kind, status or exception) -> count
-        self.examples = {}
+        self.numbers = itertools.count(first)  # next() on a count is atomic under the GIL
 
     def booking_payload(self) -> dict:
         n = next(self.numbers)
@@ -131,6 +135,22 @@ class Load:
         """About how many bookings were sent so far (uses up one number, which is harmless)."""
         return next(self.numbers) - 1
 
+
+class Load:
+    """In the load process: bounded rounds of requests from CLIENTS threads, each with its own Session."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.sessions = []
+        for _ in range(CLIENTS):
+            s = requests.Session()
+            s.trust_env = False  # loopback only: never a proxy from the environment
+            self.sessions.append(s)
+        self.pool = ThreadPoolExecutor(max_workers=CLIENTS)
+        self.payloads = Payloads(first=1)
+        self.failures = Counter()           # (kind, status or exception) -> count, this round
+        self.examples = {}
+
     def _client(self, session, kind: str, deadline: float) -> int:
         ok = 0
         while time.perf_counter() < deadline:
@@ -138,7 +158,7 @@ class Load:
                 if kind == "healthz":
                     r = session.get(f"{self.base}/healthz", timeout=10)
                 else:
-                    r = session.post(f"{self.base}/api/v1/bookings", json=self.booking_payload(), timeout=10)
+                    r = session.post(f"{self.base}/api/v1/bookings", json=self.payloads.booking_payload(), timeout=10)
             except Exception as err:  # counted, never raised
                 self.failures[(kind, type(err).__name__)] += 1
                 self.examples.setdefault((kind, type(err).__name__), str(err)[:200])
@@ -150,18 +170,92 @@ class Load:
                 self.examples.setdefault((kind, r.status_code), r.text[:200])
         return ok
 
-    def round(self, kind: str, seconds: float) -> float:
-        """Requests per second (2xx only) for one round of `seconds`."""
+    def round(self, kind: str, seconds: float) -> dict:
+        """One round of `seconds`: 2xx count, its duration, bookings sent before it, failures."""
+        self.failures, self.examples = Counter(), {}
+        before = self.payloads.sent()
         start = time.perf_counter()
         deadline = start + seconds
         futures = [self.pool.submit(self._client, s, kind, deadline) for s in self.sessions]
         ok = sum(f.result() for f in futures)
-        return ok / (time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        return {"ok": ok, "elapsed": elapsed, "before": before, "after": self.payloads.sent(),
+                "failures": self.failures, "examples": self.examples}
 
     def close(self):
         self.pool.shutdown(wait=True)
         for s in self.sessions:
             s.close()
+
+
+def load_process(conn, base: str) -> None:
+    """The load process: ("round", kind, seconds) -> round report; ("stop",) -> next free number."""
+    load = None
+    try:
+        load = Load(base)
+        conn.send(("ready",))
+        while True:
+            message = conn.recv()
+            if message[0] == "round":
+                conn.send(("ok", load.round(message[1], message[2])))
+            else:
+                conn.send(("ok", next(load.payloads.numbers)))
+                return
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return  # the parent has gone or was interrupted: nothing to report to
+    except Exception:
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except (OSError, ValueError):
+            pass
+    finally:
+        if load:
+            load.close()
+        conn.close()
+
+
+class LoadProcess:
+    """The parent's handle on the load process (spawned, so it shares nothing but the Pipe)."""
+
+    def __init__(self, base: str):
+        ctx = mp.get_context("spawn")
+        self.conn, child_end = ctx.Pipe()
+        self.proc = ctx.Process(target=load_process, args=(child_end, base), name="bench-load", daemon=True)
+        self.proc.start()
+        child_end.close()
+        self.next_number = None
+        self._receive(timeout=60)  # "ready": imports and sessions done before any timed round
+
+    def _receive(self, timeout: float):
+        deadline = time.monotonic() + timeout
+        while not self.conn.poll(0.2):
+            if not self.proc.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"load process gave no answer (exit code {self.proc.exitcode})")
+        try:
+            reply = self.conn.recv()
+        except EOFError:
+            raise RuntimeError(f"load process ended (exit code {self.proc.exitcode})") from None
+        if reply[0] == "error":
+            raise RuntimeError(f"load process failed:\n{reply[1]}")
+        return reply[1] if len(reply) > 1 else None
+
+    def round(self, kind: str, seconds: float) -> dict:
+        self.conn.send(("round", kind, seconds))
+        return self._receive(timeout=seconds + 60)
+
+    def close(self) -> None:
+        """Stop the load process (it hands back the next unused booking number) and reap it."""
+        if self.proc.is_alive():
+            try:
+                self.conn.send(("stop",))
+                self.next_number = self._receive(timeout=30)
+            except (OSError, RuntimeError):
+                pass
+        self.proc.join(timeout=10)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(timeout=5)
+        self.conn.close()
 
 
 def day_files_report(data_dir: Path) -> tuple[int, int, Path | None, int]:
@@ -172,7 +266,7 @@ def day_files_report(data_dir: Path) -> tuple[int, int, Path | None, int]:
     return len(files), sum(counts.values()), largest, counts.get(largest, 0)
 
 
-def profile_requests(app, load: Load, meter: LockMeter, count: int) -> None:
+def profile_requests(app, load: Payloads, meter: LockMeter, count: int) -> None:
     """Server side only: `count` bookings and `count` /healthz through the Flask test client."""
     client = app.test_client()
     count = min(count, (load.capacity - load.sent()) // 2 - 20)  # never more bookings than free units
@@ -244,27 +338,32 @@ def main() -> int:
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         base = f"http://127.0.0.1:{server.effective_port}"
-        load = Load(base)
+        recipe = Payloads()  # the load process's recipe, here for the header (and --profile)
+        load = LoadProcess(base)
         meter = LockMeter(store._lock)
-        days = len(load.days)
-        print(f"server {base} (waitress, threads={SERVER_THREADS}, in this process); {CLIENTS} client threads")
-        print(f"office: {ROOMS} rooms x {SLOTS_PER_DAY} slots x {days} bookable days = {load.capacity:,} units; "
+        days = len(recipe.days)
+        print(f"server {base} (waitress, threads={SERVER_THREADS}, in this process); load from a separate "
+              f"process (multiprocessing spawn, pid {load.proc.pid}): {CLIENTS} client threads over loopback")
+        print(f"office: {ROOMS} rooms x {SLOTS_PER_DAY} slots x {days} bookable days = {recipe.capacity:,} units; "
               f"bookings go round robin over the {days} days, then the slots: a day file holds at most "
               f"{ROOMS * SLOTS_PER_DAY} bookings")
 
-        load.round("healthz", 0.5)  # warm-up, not counted
-        load.round("booking", 0.5)
-        warm_bookings = load.sent()
-        load.failures.clear()
+        load.round("healthz", 0.5)  # warm-up, not counted; its failures are not reported either
+        warm_bookings = load.round("booking", 0.5)["after"]
 
         rates = {"healthz": [], "booking": []}
+        failures, examples = Counter(), {}
         for i in range(REPEATS):
             for kind in ("healthz", "booking") if i % 2 == 0 else ("booking", "healthz"):
-                before = load.sent() if kind == "booking" else None
                 meter.take()
                 t0 = time.perf_counter()
-                rate = load.round(kind, args.seconds)
+                report = load.round(kind, args.seconds)
                 locks = meter.take() or [(0.0, 0.0)]
+                rate = report["ok"] / report["elapsed"]
+                before = report["before"] if kind == "booking" else None
+                failures.update(report["failures"])
+                for key, text in report["examples"].items():
+                    examples.setdefault(key, text)
                 busy = sum(h for _, h in locks) / (time.perf_counter() - t0)
                 rates[kind].append(rate)
                 note = (f"   (~{before:,} bookings made, ~{before / days:.0f} per day file, at the round's start)"
@@ -287,21 +386,24 @@ def main() -> int:
         if largest:
             print(f"largest day file: {largest.relative_to(data_dir)}, {largest.stat().st_size / 1e3:.0f} kB, "
                   f"{largest_count} bookings (a day holds at most {ROOMS * SLOTS_PER_DAY} here)")
-        if load.failures:
+        if failures:
             print("non-2xx responses or errors (there should be none):")
-            for (kind, what), count in load.failures.most_common():
-                print(f"  {kind} {what}: {count}  e.g. {load.examples[(kind, what)]!r}")
+            for (kind, what), count in failures.most_common():
+                print(f"  {kind} {what}: {count}  e.g. {examples[(kind, what)]!r}")
         else:
             print("non-2xx responses or errors: none")
 
-        verdict = "PASS" if ratio >= TARGET and not any(k == "booking" for k, _ in load.failures) else "FAIL"
+        verdict = "PASS" if ratio >= TARGET and not any(k == "booking" for k, _ in failures) else "FAIL"
         print(f"\ntarget >= {TARGET:.2f}: {verdict}   (ratio {ratio:.2f}; run took {time.perf_counter() - started:.0f} s)")
 
         if args.profile:
+            load.close()  # the load process ends first and hands back its next unused booking number
+            if load.next_number is None:
+                raise RuntimeError("load process did not hand back its next booking number")
             server.close()
             thread.join(timeout=5)
             server = thread = None
-            profile_requests(app, load, meter, args.profile)
+            profile_requests(app, Payloads(first=load.next_number), meter, args.profile)
             nfiles, stored, largest, largest_count = day_files_report(data_dir)
             print(f"\nafter profiling: {stored:,} bookings in {nfiles} day files; largest "
                   f"{largest.relative_to(data_dir)} with {largest_count} bookings")

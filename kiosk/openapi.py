@@ -176,7 +176,23 @@ def document() -> dict:
                         "booking": {"$ref": "#/components/schemas/Booking"}}}, "Created"),
                     "200": _json({"type": "object", "required": ["booking"], "properties": {
                         "booking": {"$ref": "#/components/schemas/Booking"}}}, "The same request again"),
-                    **_error_responses(400, 403, 404, 409, 413, 422)}}},
+                    **_error_responses(400, 403, 404, 409, 413, 422, 429)}}},
+            "/api/v1/join/{token}": {"get": {
+                "summary": "A booking's live status for its join page (no personal data)",
+                "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 400}}],
+                "responses": {"200": _json({"type": "object", "required": ["booking"]}), **_error_responses(404)}}},
+            "/api/v1/join/{token}/checkin": {"post": {
+                "summary": "I'm ready: check in from 15 minutes before the start",
+                "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 400}}],
+                "responses": {"200": _json({"type": "object", "required": ["booking"]}), **_error_responses(404, 409)}}},
+            "/api/v1/join/{token}/cancel": {"post": {
+                "summary": "Cancel (announced, not a strike), proven with the last 4 digits of the 求職番号",
+                "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 400}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "additionalProperties": False, "required": ["last4"],
+                    "properties": {"last4": {"type": "string", "maxLength": 8}}}}}},
+                "responses": {"200": _json({"type": "object", "required": ["booking"]}),
+                              **_error_responses(400, 403, 404, 409, 429)}}},
             "/api/v1/office": {"get": {"summary": "The office's name, services and booking settings", "responses": {
                 "200": _json({"type": "object", "required": ["office", "services", "settings", "server_time"]})}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": _json({"type": "object"})}}},

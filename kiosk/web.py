@@ -30,6 +30,8 @@ class Madoguchi:
     def __post_init__(self):
         from .ratelimit import RateLimiter
         self.limits.setdefault("enroll", RateLimiter(limit=10, window=60))
+        self.limits.setdefault("booking", RateLimiter(limit=self.settings.RATE_LIMIT_BOOKINGS_PER_MINUTE, window=60))
+        self.limits.setdefault("cancel", RateLimiter(limit=self.settings.RATE_LIMIT_CANCELS_PER_MINUTE, window=60))
 
 
 def select_locale() -> str:

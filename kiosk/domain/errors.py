@@ -142,3 +142,23 @@ class Unauthorized(DomainError):
 class EnrollmentCodeInvalid(DomainError):
     code, status = "invalid_code", 400
     message = N_("This enrollment code is not valid or has expired.")
+
+
+class LinkInvalid(DomainError):
+    code, status = "invalid_link", 404
+    message = N_("This link does not work. Please scan the slip again, or ask the staff at the counter.")
+
+
+class TooEarly(DomainError):
+    code, status = "too_early", 409
+    message = N_("Check-in opens 15 minutes before the start.")
+
+
+class WrongDigits(DomainError):
+    code, status = "wrong_digits", 403
+    message = N_("Those are not the last 4 digits of the job seeker number of this booking.")
+
+
+class NotRegisteredYet(DomainError):
+    code, status = "not_registered_yet", 409
+    message = N_("This booking is still being registered. Please try again in a moment.")

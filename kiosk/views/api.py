@@ -81,6 +81,7 @@ def terms():
 
 @bp.post("/bookings")
 def bookings():
+    office().limits["booking"].hit(request.remote_addr or "?")
     body = json_body()
     if body.get("language") in LANGUAGES:
         g.lang = body["language"]

@@ -5,17 +5,22 @@ This is the read-only core; check-in, cancel and the calendar file come with the
 from datetime import datetime
 
 from babel.dates import format_date, format_time
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from ..domain.calendar import tokyo
 from ..domain.requests import LANGUAGES
 from ..i18n import translate
+from ..openapi import document
+from ..schemas import Schema
+from ..services import join as join_service
 from ..tokens import read_join_token
 from ..ui_strings import STRINGS
-from . import office
+from . import base_url, office
+from .api import json_body
 
 bp = Blueprint("join", __name__)
 
+cancel_schema = Schema(document()["paths"]["/api/v1/join/{token}/cancel"]["post"]["requestBody"]["content"]["application/json"]["schema"])
 BABEL_LOCALES = {"ja-easy": "ja", "zh-Hans": "zh_Hans", "pt-BR": "pt_BR", "tl": "fil"}
 
 
@@ -58,3 +63,49 @@ def join(token):
     }
     return render_template("join.html", lang=lang, view=view, languages=LANGUAGES, token=token,
                            t=lambda key, **p: translate(STRINGS[key], lang, **p))
+
+
+# -- the join page's actions (JSON) and calendar file ------------------------------------
+
+def _status(claims, booking) -> dict:
+    """The booking as its page shows it, from the token alone while it is not registered yet."""
+    if booking is None:
+        return {"status": "registering", "start": claims["s"], "room_id": claims["r"]}
+    return {"status": booking.status, "service": booking.service, "start": booking.start.isoformat(),
+            "end": booking.end.isoformat(), "room_id": booking.room_id, "meeting_app": booking.meeting_app,
+            "checked_in": booking.checked_in_at is not None, "language": booking.language,
+            "meeting_link": meeting_link(booking.meeting_app, booking.room_id)}
+
+
+@bp.get("/api/v1/join/<token>")
+def join_status(token):
+    claims, booking = join_service.booking_for(office().store, office().secret, token)
+    return jsonify({"booking": _status(claims, booking), "server_time": office().now().isoformat()})
+
+
+@bp.post("/api/v1/join/<token>/checkin")
+def join_checkin(token):
+    booking = join_service.check_in(office().store, office().secret, token, office().now())
+    return jsonify({"booking": _status(None, booking)})
+
+
+@bp.post("/api/v1/join/<token>/cancel")
+def join_cancel(token):
+    office().limits["cancel"].hit(request.remote_addr or "?")
+    body = json_body()
+    cancel_schema.check(body)
+    booking = join_service.cancel(office().store, office().secret, token, body["last4"], office().now())
+    return jsonify({"booking": _status(None, booking)})
+
+
+@bp.get("/j/<token>/calendar.ics")
+def join_calendar(token):
+    claims, booking = join_service.booking_for(office().store, office().secret, token)
+    if booking is None:
+        abort(404)
+    title = translate(STRINGS["service_" + booking.service], booking.language)
+    page = f"{base_url().rstrip('/')}/j/{token}"
+    content = join_service.ics(booking.booking_id, tokyo(booking.start), tokyo(booking.end), booking.room_id,
+                               booking.meeting_app, title, page, office().now())
+    return Response(content, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="madoguchi.ics"'})

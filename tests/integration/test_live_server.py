@@ -75,7 +75,7 @@ def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
     for i in range(6):
         office_service.add_room(store, NOW, "test", "zoom", f"8450000{i:04d}")
     store.close()
-    server = start_server(data_dir, DEMO=0)
+    server = start_server(data_dir, DEMO=0, RATE_LIMIT_BOOKINGS_PER_MINUTE=0)
     slots = _bookable_slots(server.url)
     agreed = _live_consent(server.url)
     acknowledged, sent, stop_streaming = {}, [], threading.Event()
@@ -110,7 +110,7 @@ def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
     for path in data_dir.glob("bookings/*/*.json"):
         json.loads(path.read_text())  # never a torn file
 
-    restarted = start_server(data_dir, port=int(server.url.rsplit(":", 1)[1]), DEMO=0)
+    restarted = start_server(data_dir, port=int(server.url.rsplit(":", 1)[1]), DEMO=0, RATE_LIMIT_BOOKINGS_PER_MINUTE=0)
     try:
         reopened = Store(data_dir)
         with reopened.transaction():

@@ -1,0 +1,76 @@
+"""What a visitor does from the join page: see the booking, check in, cancel, add it to a calendar."""
+import secrets
+import unicodedata
+from datetime import timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from ..domain.bookings import Booking
+from ..domain.errors import LinkInvalid, NotRegisteredYet, TooEarly, WrongDigits
+from ..domain.jobseeker import last_digits
+from ..tokens import read_join_token
+from .bookings import change_booking
+
+CHECKIN_OPENS = timedelta(minutes=15)
+
+
+def claims_of(secret: str, token: str) -> dict:
+    claims = read_join_token(secret, token)
+    if claims is None:
+        raise LinkInvalid()
+    return claims
+
+
+def booking_for(store, secret: str, token: str) -> tuple[dict, Booking | None]:
+    """The token's claims and its booking (None while a kiosk's offline booking has not synced)."""
+    claims = claims_of(secret, token)
+    with store.transaction():
+        booking = store.booking(claims["b"]) or store.booking_on_lease(claims["b"])
+    return claims, booking
+
+
+def check_in(store, secret: str, token: str, now) -> Booking:
+    """"I'm ready": contact, from 15 minutes before the start, so no automatic no-show (C7)."""
+    _, booking = booking_for(store, secret, token)
+    if booking is None:
+        raise NotRegisteredYet()
+    if now < booking.start - CHECKIN_OPENS:
+        raise TooEarly()
+    return change_booking(store, booking.booking_id, lambda b: b.check_in(now), now, "visitor")
+
+
+def cancel(store, secret: str, token: str, digits: str, now) -> Booking:
+    """An announced cancel (not a strike): the visitor proves it is theirs with 4 digits."""
+    _, booking = booking_for(store, secret, token)
+    if booking is None:
+        raise NotRegisteredYet()
+    given = "".join(ch for ch in unicodedata.normalize("NFKC", str(digits)) if ch in "0123456789")
+    if not booking.jobseeker_no or not secrets.compare_digest(given, last_digits(booking.jobseeker_no)):
+        raise WrongDigits()
+    return change_booking(store, booking.booking_id, lambda b: b.cancel(now, "visitor"), now, "visitor",
+                          "booking.cancel")
+
+
+def ics(booking_id: str, start, end, room_id: str | None, app: str | None, title: str, page_url: str, now) -> bytes:
+    """A calendar file in Asia/Tokyo with the room ID and a reminder; nothing personal."""
+    cal = Calendar()
+    cal.add("prodid", "-//Madoguchi//Hello Work booking//JA")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"{booking_id}@madoguchi")
+    event.add("dtstamp", now)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", title)
+    where = f"{'Zoom' if app == 'zoom' else 'Tele Office' if app == 'teleoffice' else ''} {room_id or ''}".strip()
+    event.add("location", where)
+    event.add("description", f"{where}\n{page_url}")
+    event.add("url", page_url)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", title)
+    alarm.add("trigger", timedelta(minutes=-15))
+    event.add_component(alarm)
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,91 @@
+"""The join page's API: live status, "I'm ready", cancel with 4 digits, the calendar file."""
+from datetime import timedelta
+
+import icalendar
+import pytest
+
+from app import create_app
+from tests.factories import NOW, make_payload
+
+pytestmark = pytest.mark.usefixtures("two_rooms")
+
+
+def booked(client, **overrides):
+    r = client.post("/api/v1/bookings", json=make_payload(language="en", **overrides))
+    assert r.status_code == 201, r.json
+    return r.json["booking"], r.json["booking"]["join_url"].rsplit("/j/", 1)[1]
+
+
+def test_the_status_carries_time_room_and_no_personal_data(client):
+    booking, token = booked(client, name="山田 花子", jobseeker_no="28010-11223")
+    status = client.get(f"/api/v1/join/{token}").json["booking"]
+    assert status["status"] == "confirmed" and status["room_id"] == booking["room_id"]
+    assert status["meeting_link"].startswith("https://zoom.us/j/845")
+    assert "11223" not in str(status) and "山田" not in str(status)
+
+
+def test_check_in_opens_15_minutes_before_the_start_and_prevents_the_no_show(client, clock, runner):
+    booking, token = booked(client)
+    clock.now = NOW + timedelta(days=2, hours=1, minutes=14)          # 10:14 for 10:30
+    assert client.post(f"/api/v1/join/{token}/checkin").json["error"]["code"] == "too_early"
+    clock.now = NOW + timedelta(days=2, hours=1, minutes=15)
+    assert client.post(f"/api/v1/join/{token}/checkin").json["booking"]["checked_in"] is True
+    clock.now = NOW + timedelta(days=2, hours=2)                      # 11:00, well past +10 min
+    runner.invoke(args=["sweep"])
+    assert client.get(f"/api/v1/join/{token}").json["booking"]["status"] == "confirmed"
+
+
+def test_cancel_needs_the_last_four_digits_and_frees_the_slot_at_once(client):
+    booking, token = booked(client, jobseeker_no="28010-55667788")
+    booked(client, start=booking["start"])                             # the second room
+    wrong = client.post(f"/api/v1/join/{token}/cancel", json={"last4": "1234"})
+    assert wrong.status_code == 403 and wrong.json["error"]["code"] == "wrong_digits"
+    assert client.get(f"/api/v1/join/{token}").json["booking"]["status"] == "confirmed"
+    right = client.post(f"/api/v1/join/{token}/cancel", json={"last4": "７７８８"})
+    assert right.status_code == 200 and right.json["booking"]["status"] == "cancelled"
+    again = client.post("/api/v1/bookings", json=make_payload(start=booking["start"]))
+    assert again.status_code == 201                                    # the unit is free again
+
+
+def test_an_announced_cancel_is_not_a_strike(client, runner, clock):
+    _, token = booked(client, jobseeker_no="28010-99887")
+    client.post(f"/api/v1/join/{token}/cancel", json={"last4": "9887"})
+    clock.now = NOW + timedelta(days=3)
+    runner.invoke(args=["sweep"])
+    assert '"strikes": 0' in runner.invoke(args=["visitor", "show", "28010-99887", "--json"]).output
+
+
+def test_cancels_are_rate_limited_per_address(client):
+    _, token = booked(client)
+    codes = [client.post(f"/api/v1/join/{token}/cancel", json={"last4": "0000"}).status_code for _ in range(11)]
+    assert codes[:10] == [403] * 10 and codes[10] == 429
+
+
+def test_phone_bookings_are_rate_limited_per_address(tmp_path, clock):
+    app = create_app({"KIOSK_DATA_DIR": str(tmp_path / "i"), "DEMO": False, "SECRET_KEY": "x", "CLOCK": clock,
+                      "RATE_LIMIT_BOOKINGS_PER_MINUTE": 3})
+    client = app.test_client()
+    codes = [client.post("/api/v1/bookings", json={}).status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]
+
+
+def test_the_calendar_file_is_in_tokyo_time_with_the_room_and_a_reminder(client):
+    booking, token = booked(client, name="山田 花子", jobseeker_no="28010-31415")
+    r = client.get(f"/j/{token}/calendar.ics")
+    assert r.status_code == 200 and r.mimetype == "text/calendar"
+    cal = icalendar.Calendar.from_ical(r.data)
+    event = next(iter(cal.walk("VEVENT")))
+    start = event.decoded("dtstart")
+    assert str(start.tzinfo) == "Asia/Tokyo" and start.isoformat() == booking["start"]
+    assert booking["room_id"] in str(event["location"])
+    assert next(iter(event.walk("VALARM")))["trigger"].dt == timedelta(minutes=-15)
+    assert any(c.name == "VTIMEZONE" for c in cal.walk())
+    assert "31415" not in r.data.decode() and "山田" not in r.data.decode()
+
+
+@pytest.mark.parametrize("token", ["garbage", "eyJiIjoiMSJ9.x", "a" * 300])
+def test_a_tampered_token_is_a_clear_404_everywhere(client, token):
+    assert client.get(f"/api/v1/join/{token}").json["error"]["code"] == "invalid_link"
+    assert client.post(f"/api/v1/join/{token}/checkin").status_code == 404
+    assert client.get(f"/j/{token}/calendar.ics").status_code == 404
+    assert client.get(f"/j/{token}").status_code == 404
