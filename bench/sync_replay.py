@@ -7,9 +7,15 @@ Targets (issue: offline-first sync):
   * (reported) sync throughput for 1-op batches as a ratio of /healthz throughput.
 
 The server is the real app behind waitress (threads=8) in this process, on 127.0.0.1, with a
-fixed clock (2026-12-01 09:00 Tokyo) so the bookable days are the same on every run. Ops are
-sent in batches of 50, as the kiosk's pusher does. Leases are off (LEASE_UNITS_PER_DAY=0) so
-that every op books a unit of its own and none is refused.
+fixed clock (2026-12-01 09:00 Tokyo) so the bookable days are the same on every run. The load
+(both replays and every throughput round) comes from a separate process (multiprocessing, spawn
+context) over loopback, as a kiosk is another machine: client threads in the server's process
+would compete with it for the GIL and slow the server down. That process gets the URL, the
+kiosk's token and the free units, makes the ops itself (one op counter and one list of units
+for the whole run, so every op, booking and job seeker number is unique), runs what the parent
+asks for and sends back times and counts through a Pipe. Ops are sent in batches of 50, as the
+kiosk's pusher does; the throughput rounds use 4 client threads in the load process. Leases are
+off (LEASE_UNITS_PER_DAY=0) so that every op books a unit of its own and none is refused.
 
 Run from the repository root:  .venv/bin/python bench/sync_replay.py [--check]
 """
@@ -19,10 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse  # noqa: E402
+import multiprocessing as mp  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+import traceback  # noqa: E402
 import uuid  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
@@ -39,6 +47,7 @@ ROUND_SECONDS, ROUNDS, CLIENTS = 3.0, 3, 4
 
 
 def start(tmp):
+    """The server, in this process; returns its URL and an enrolled kiosk's token (set-up, not timed)."""
     app = create_app({"KIOSK_DATA_DIR": str(Path(tmp) / "instance"), "DEMO": False, "SECRET_KEY": "bench",
                       "CLOCK": lambda: NOW, "LEASE_UNITS_PER_DAY": 0})
     store = app.extensions["madoguchi"].store
@@ -56,7 +65,7 @@ def units(url, count):
     days = requests.get(f"{url}/api/v1/calendar?days=30", timeout=10).json()["days"]
     found = [s["start"] for d in days if d.get("bookable") for s in d["slots"] for _ in range(s["free"])]
     assert len(found) >= count, f"only {len(found)} free units"
-    return iter(found)
+    return found
 
 
 def op(n, start):
@@ -77,6 +86,7 @@ def replay(session, url, token, ops):
 
 
 def hammer(url, seconds, make_request):
+    """Successful requests from CLIENTS threads, each with its own Session, in one round of `seconds`."""
     stop = time.perf_counter() + seconds
     counts = []
 
@@ -89,25 +99,14 @@ def hammer(url, seconds, make_request):
 
     with ThreadPoolExecutor(CLIENTS) as pool:
         counts = list(pool.map(client, range(CLIENTS)))
-    return sum(counts) / seconds
+    return sum(counts)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="madoguchi-sync-bench-") as tmp:
-        url, token = start(tmp)
-        free = units(url, OPS + 4000)
+def load_process(conn, url, token, free):
+    """The load process: makes the ops, runs ("replay",) and ("round", name) on the parent's word."""
+    try:
+        free = iter(free)
         ops = [op(n + 1, next(free)) for n in range(OPS)]
-        session = requests.Session()
-        first, first_statuses = replay(session, url, token, ops)
-        again, again_statuses = replay(session, url, token, ops)
-        print(f"1,000-op outbox, batches of {BATCH}, one kiosk:")
-        print(f"  first replay   {first:6.2f} s   {first_statuses}")
-        print(f"  replay again   {again:6.2f} s   {again_statuses}")
-        print(f"  ratio again / first            {again / first:.2f}")
-
         seq = [OPS + 1]
         lock = threading.Lock()
 
@@ -123,13 +122,93 @@ def main():
         def healthz(s):
             return s.get(f"{url}/healthz", timeout=30).ok
 
-        rates = {"healthz": [], "sync": []}
-        for round_no in range(ROUNDS):
-            order = [("healthz", healthz), ("sync", one_op_sync)]
-            for name, fn in (order if round_no % 2 == 0 else order[::-1]):
-                rates[name].append(hammer(url, ROUND_SECONDS, fn))
+        requests_for = {"healthz": healthz, "sync": one_op_sync}
+        session = requests.Session()
+        conn.send(("ready",))
+        while True:
+            message = conn.recv()
+            if message[0] == "replay":
+                conn.send(("ok", replay(session, url, token, ops)))
+            elif message[0] == "round":
+                conn.send(("ok", hammer(url, ROUND_SECONDS, requests_for[message[1]])))
+            else:
+                return
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return  # the parent has gone or was interrupted: nothing to report to
+    except Exception:
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except (OSError, ValueError):
+            pass
+    finally:
+        conn.close()
+
+
+class LoadProcess:
+    """The parent's handle on the load process (spawned: it shares nothing but the Pipe)."""
+
+    def __init__(self, url, token, free):
+        ctx = mp.get_context("spawn")
+        self.conn, child_end = ctx.Pipe()
+        self.proc = ctx.Process(target=load_process, args=(child_end, url, token, free), name="bench-load", daemon=True)
+        self.proc.start()
+        child_end.close()
+        self.ask(None, timeout=60)  # "ready": imports and the 1,000 ops made before anything is timed
+
+    def ask(self, message, timeout=120):
+        if message is not None:
+            self.conn.send(message)
+        deadline = time.monotonic() + timeout
+        while not self.conn.poll(0.2):
+            if not self.proc.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"load process gave no answer (exit code {self.proc.exitcode})")
+        try:
+            reply = self.conn.recv()
+        except EOFError:
+            raise RuntimeError(f"load process ended (exit code {self.proc.exitcode})") from None
+        if reply[0] == "error":
+            raise RuntimeError(f"load process failed:\n{reply[1]}")
+        return reply[1] if len(reply) > 1 else None
+
+    def close(self):
+        if self.proc.is_alive():
+            try:
+                self.conn.send(("stop",))
+            except OSError:
+                pass
+        self.proc.join(timeout=10)
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join(timeout=5)
+        self.conn.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="madoguchi-sync-bench-") as tmp:
+        url, token = start(tmp)
+        load = LoadProcess(url, token, units(url, OPS + 4000))
+        try:
+            print(f"server {url} (waitress, threads=8, in this process); load from a separate process "
+                  f"(multiprocessing spawn, pid {load.proc.pid}) over loopback")
+            first, first_statuses = load.ask(("replay",))
+            again, again_statuses = load.ask(("replay",))
+            print(f"1,000-op outbox, batches of {BATCH}, one kiosk:")
+            print(f"  first replay   {first:6.2f} s   {first_statuses}")
+            print(f"  replay again   {again:6.2f} s   {again_statuses}")
+            print(f"  ratio again / first            {again / first:.2f}")
+
+            rates = {"healthz": [], "sync": []}
+            for round_no in range(ROUNDS):
+                order = ["healthz", "sync"]
+                for name in (order if round_no % 2 == 0 else order[::-1]):
+                    rates[name].append(load.ask(("round", name), timeout=ROUND_SECONDS + 120) / ROUND_SECONDS)
+        finally:
+            load.close()
         h, s = statistics.median(rates["healthz"]), statistics.median(rates["sync"])
-        print(f"throughput, {CLIENTS} clients, {ROUNDS} interleaved rounds of {ROUND_SECONDS:.0f} s:")
+        print(f"throughput, {CLIENTS} client threads in the load process, {ROUNDS} interleaved rounds of {ROUND_SECONDS:.0f} s:")
         print(f"  GET /healthz                {h:7.1f} req/s  (rounds: {', '.join(f'{x:.0f}' for x in rates['healthz'])})")
         print(f"  POST /api/v1/sync (1 op)    {s:7.1f} req/s  (rounds: {', '.join(f'{x:.0f}' for x in rates['sync'])})")
         print(f"  ratio sync / healthz        {s / h:.2f}")

@@ -5,9 +5,10 @@ This is the read-only core; check-in, cancel and the calendar file come with the
 from datetime import datetime
 
 from babel.dates import format_date, format_time
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from ..domain.calendar import tokyo
+from ..domain.errors import DomainError
 from ..domain.requests import LANGUAGES
 from ..i18n import translate
 from ..openapi import document
@@ -61,8 +62,40 @@ def join(token):
         "meeting_app": booking.meeting_app if booking else None,
         "link": meeting_link(booking.meeting_app if booking else None, booking.room_id if booking else claims["r"]),
     }
-    return render_template("join.html", lang=lang, view=view, languages=LANGUAGES, token=token,
+    return render_template("join.html", lang=lang, view=view, languages=LANGUAGES, token=token, messages=MESSAGES,
+                           message=request.args.get("m"), checkin_open=booking is not None and
+                           office().now() >= booking.start - join_service.CHECKIN_OPENS,
                            t=lambda key, **p: translate(STRINGS[key], lang, **p))
+
+
+# Plain forms, so the page works without scripts; each answers with the page again.
+MESSAGES = {"too_early": "join_too_early", "wrong_digits": "join_wrong_digits", "checked_in": "join_checked_in",
+            "cancelled": "join_cancelled", "not_registered_yet": "status_registering", "invalid_transition": "join_cannot_change",
+            "rate_limited": "join_rate_limited"}
+
+
+def _back(token, code):
+    lang = request.form.get("lang") if request.form.get("lang") in LANGUAGES else None
+    return redirect(url_for("join.join", token=token, m=code, **({"lang": lang} if lang else {})), code=303)
+
+
+@bp.post("/j/<token>/checkin")
+def join_checkin_form(token):
+    try:
+        join_service.check_in(office().store, office().secret, token, office().now())
+    except DomainError as err:
+        return _back(token, err.code)
+    return _back(token, "checked_in")
+
+
+@bp.post("/j/<token>/cancel")
+def join_cancel_form(token):
+    try:
+        office().limits["cancel"].hit(request.remote_addr or "?")
+        join_service.cancel(office().store, office().secret, token, request.form.get("last4", ""), office().now())
+    except DomainError as err:
+        return _back(token, err.code)
+    return _back(token, "cancelled")
 
 
 # -- the join page's actions (JSON) and calendar file ------------------------------------

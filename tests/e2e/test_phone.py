@@ -1,11 +1,14 @@
 """D6: the kiosk's "continue on your phone" code, the flow on a phone, and the join page."""
 import subprocess
 
+import icalendar
 import pytest
+import requests
 
 from kiosk.tokens import join_token
 from tests.e2e.conftest import assert_accessible, enroll, server_bookings, shot
 from tests.e2e.test_kiosk_flow import fill_details
+from tests.factories import make_payload
 
 
 @pytest.fixture
@@ -73,3 +76,25 @@ def test_a_tampered_or_foreign_join_link_gets_a_clear_page(phone, token):
     response = phone.goto(f"/j/{token}?lang=en")
     assert response.status == 404
     assert phone.inner_text("h1") == "This link does not work"
+
+
+def test_on_the_join_page_a_wrong_cancel_is_refused_and_the_right_one_cancels(phone, e2e_app, server):
+    terms = requests.get(f"{server}/api/v1/terms").json()["terms"]
+    consent = {"terms": [{"doc": t["doc"], "version": t["version"], "sha256": t["sha256"]} for t in terms if t["lang"] == "ja"]}
+    days = requests.get(f"{server}/api/v1/calendar?days=10").json()["days"]
+    start = [s["start"] for d in days if d.get("bookable") for s in d["slots"]][4]
+    booking = requests.post(f"{server}/api/v1/bookings", json=make_payload(
+        start=start, consent=consent, language="en", jobseeker_no="28010-20261125")).json()["booking"]
+    phone.goto(booking["join_url"])
+    assert "confirmed" in phone.inner_text("h1")
+    with phone.expect_download() as download:
+        phone.click('a[href$="calendar.ics"]')
+    assert icalendar.Calendar.from_ical(open(download.value.path(), "rb").read()).walk("VEVENT")
+    phone.fill("#last4", "1111")
+    phone.click(".cancel-form button")
+    assert "do not match" in phone.inner_text("#join-message") and "confirmed" in phone.inner_text("h1")
+    phone.fill("#last4", "1125")
+    phone.click(".cancel-form button")
+    assert "cancelled" in phone.inner_text("h1")
+    shot(phone, "phone-join-cancelled-en")
+    assert [b.status for b in server_bookings(e2e_app)] == ["cancelled"]
