@@ -192,7 +192,8 @@ def main():
         load = LoadProcess(url, token, units(url, OPS + 4000))
         try:
             print(f"server {url} (waitress, threads=8, in this process); load from a separate process "
-                  f"(multiprocessing spawn, pid {load.proc.pid}) over loopback")
+                  f"(multiprocessing spawn, pid {load.proc.pid}) over loopback: one session for the replays, "
+                  f"{CLIENTS} client threads for the rounds")
             first, first_statuses = load.ask(("replay",))
             again, again_statuses = load.ask(("replay",))
             print(f"1,000-op outbox, batches of {BATCH}, one kiosk:")

@@ -329,7 +329,7 @@ def main() -> int:
     data_dir = tmp / "instance"
     server = thread = load = app = None
     try:
-        app = create_app({"KIOSK_DATA_DIR": str(data_dir), "DEMO": False,
+        app = create_app({"KIOSK_DATA_DIR": str(data_dir), "DEMO": False, "RATE_LIMIT_BOOKINGS_PER_MINUTE": 0,
                           "SECRET_KEY": "bench-secret", "CLOCK": lambda: NOW})
         store = app.extensions["madoguchi"].store
         for r in range(ROOMS):
