@@ -15,10 +15,12 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes, sync_dir: bool = True) -> None:
     """Replace `path` with `content`: temp file, fsync, rename, fsync of the folder.
 
-    The temp file's name is fixed: every writer holds the storage lock.
+    The temp file's name is fixed: every writer holds the storage lock. With
+    `sync_dir=False` the caller fsyncs the folder itself before it reports success
+    (the store does it once per transaction, after releasing the lock).
     """
     tmp = path.parent / f".{path.name}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -34,7 +36,8 @@ def write_atomically(path: Path, content: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 def signature(path: Path):
@@ -54,11 +57,12 @@ class AtomicJSONStorage(Storage):
     signature (inode, size, mtime) shows.
     """
 
-    def __init__(self, path, before_write=None):
+    def __init__(self, path, before_write=None, after_rename=None):
         self.path = Path(path)
         self._data = None
         self._sig = None
         self._before_write = before_write
+        self._after_rename = after_rename
 
     def read(self):
         sig = signature(self.path)
@@ -76,12 +80,14 @@ class AtomicJSONStorage(Storage):
         if self._before_write:
             self._before_write(self.path)
         try:
-            write_atomically(self.path, orjson.dumps(data))
+            write_atomically(self.path, orjson.dumps(data), sync_dir=self._after_rename is None)
         except BaseException:
             # TinyDB changed our cached dict in place before calling us; it is not on disk.
             self._data, self._sig = None, None
             raise
         self._data, self._sig = data, signature(self.path)
+        if self._after_rename:
+            self._after_rename(self.path.parent)
 
     def close(self):
         pass

@@ -12,6 +12,7 @@ Layout of the data directory:
 """
 import os
 import re
+import threading
 from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import date
@@ -41,6 +42,8 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         self._bookings_dir = self.dir / "bookings"
         self._lock = StorageLock(self.dir / ".storage.lock")
         self._seen_generation = None
+        self._pending_dirs = threading.local()
+        self._pending_dirs.active = False
         self._config = self._storage(self.dir / "config.json")
         self._leases = self._storage(self.dir / "leases.json")
         self._dead = self._storage(self.dir / "dead_letters.json")
@@ -54,18 +57,38 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
 
     @contextmanager
     def transaction(self):
-        """Hold the data directory's lock; re-read what other processes changed."""
-        with self._lock.held():
-            if self._lock.generation() != self._seen_generation:
-                self._rescan()
-            yield self
+        """Hold the data directory's lock; re-read what other processes changed.
+
+        When the outermost transaction ends, the folders it renamed files in are fsynced,
+        after the lock is released: one fsync then covers every writer that renamed in the
+        meantime, and nothing is reported done before its rename is on disk.
+        """
+        outermost = not getattr(self._pending_dirs, "active", False)
+        if outermost:
+            self._pending_dirs.active, self._pending_dirs.dirs = True, set()
+        try:
+            with self._lock.held():
+                if self._lock.generation() != self._seen_generation:
+                    self._rescan()
+                yield self
+        finally:
+            if outermost:
+                self._pending_dirs.active = False
+                for folder in self._pending_dirs.dirs:
+                    fsync_dir(folder)
 
     def _announce_write(self, _path=None):
         # Our caches stay current through our own writes; only others' writes need a rescan.
         self._seen_generation = self._lock.bump()
 
     def _storage(self, path) -> AtomicJSONStorage:
-        return AtomicJSONStorage(path, before_write=self._announce_write)
+        return AtomicJSONStorage(path, before_write=self._announce_write, after_rename=self._renamed_in)
+
+    def _renamed_in(self, folder: Path) -> None:
+        if getattr(self._pending_dirs, "active", False):
+            self._pending_dirs.dirs.add(folder)
+        else:  # a write outside any transaction (never expected): keep it durable at once
+            fsync_dir(folder)
 
     def close(self):
         self._lock.close()
