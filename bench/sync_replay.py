@@ -25,7 +25,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import argparse  # noqa: E402
-import multiprocessing as mp  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -41,6 +40,8 @@ from app import create_app  # noqa: E402
 from kiosk.services import kiosks as kiosk_service  # noqa: E402
 from kiosk.services import office as office_service  # noqa: E402
 from tests.factories import NOW, make_payload  # noqa: E402
+
+from bench.loadproc import LoadProcess  # noqa: E402
 
 OPS, BATCH, ROOMS = 1000, 50, 30
 ROUND_SECONDS, ROUNDS, CLIENTS = 3.0, 3, 4
@@ -144,52 +145,13 @@ def load_process(conn, url, token, free):
         conn.close()
 
 
-class LoadProcess:
-    """The parent's handle on the load process (spawned: it shares nothing but the Pipe)."""
-
-    def __init__(self, url, token, free):
-        ctx = mp.get_context("spawn")
-        self.conn, child_end = ctx.Pipe()
-        self.proc = ctx.Process(target=load_process, args=(child_end, url, token, free), name="bench-load", daemon=True)
-        self.proc.start()
-        child_end.close()
-        self.ask(None, timeout=60)  # "ready": imports and the 1,000 ops made before anything is timed
-
-    def ask(self, message, timeout=120):
-        if message is not None:
-            self.conn.send(message)
-        deadline = time.monotonic() + timeout
-        while not self.conn.poll(0.2):
-            if not self.proc.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"load process gave no answer (exit code {self.proc.exitcode})")
-        try:
-            reply = self.conn.recv()
-        except EOFError:
-            raise RuntimeError(f"load process ended (exit code {self.proc.exitcode})") from None
-        if reply[0] == "error":
-            raise RuntimeError(f"load process failed:\n{reply[1]}")
-        return reply[1] if len(reply) > 1 else None
-
-    def close(self):
-        if self.proc.is_alive():
-            try:
-                self.conn.send(("stop",))
-            except OSError:
-                pass
-        self.proc.join(timeout=10)
-        if self.proc.is_alive():
-            self.proc.terminate()
-            self.proc.join(timeout=5)
-        self.conn.close()
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="madoguchi-sync-bench-") as tmp:
         url, token = start(tmp)
-        load = LoadProcess(url, token, units(url, OPS + 4000))
+        load = LoadProcess(load_process, url, token, units(url, OPS + 4000))
         try:
             print(f"server {url} (waitress, threads=8, in this process); load from a separate process "
                   f"(multiprocessing spawn, pid {load.proc.pid}) over loopback: one session for the replays, "

@@ -38,7 +38,6 @@ import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import itertools  # noqa: E402
 import logging  # noqa: E402
-import multiprocessing as mp  # noqa: E402
 import pstats  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
@@ -56,6 +55,7 @@ import requests  # noqa: E402
 import waitress  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.loadproc import LoadProcess  # noqa: E402
 from kiosk.domain.calendar import OfficeCalendar  # noqa: E402
 from kiosk.services.office import add_room  # noqa: E402
 from tests.factories import NOW, make_payload  # noqa: E402
@@ -214,48 +214,18 @@ def load_process(conn, base: str) -> None:
         conn.close()
 
 
-class LoadProcess:
-    """The parent's handle on the load process (spawned, so it shares nothing but the Pipe)."""
+class ThroughputLoad(LoadProcess):
+    """Rounds of requests from the load process; on close it hands back the next unused booking number."""
 
     def __init__(self, base: str):
-        ctx = mp.get_context("spawn")
-        self.conn, child_end = ctx.Pipe()
-        self.proc = ctx.Process(target=load_process, args=(child_end, base), name="bench-load", daemon=True)
-        self.proc.start()
-        child_end.close()
+        super().__init__(load_process, base)
         self.next_number = None
-        self._receive(timeout=60)  # "ready": imports and sessions done before any timed round
-
-    def _receive(self, timeout: float):
-        deadline = time.monotonic() + timeout
-        while not self.conn.poll(0.2):
-            if not self.proc.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"load process gave no answer (exit code {self.proc.exitcode})")
-        try:
-            reply = self.conn.recv()
-        except EOFError:
-            raise RuntimeError(f"load process ended (exit code {self.proc.exitcode})") from None
-        if reply[0] == "error":
-            raise RuntimeError(f"load process failed:\n{reply[1]}")
-        return reply[1] if len(reply) > 1 else None
 
     def round(self, kind: str, seconds: float) -> dict:
-        self.conn.send(("round", kind, seconds))
-        return self._receive(timeout=seconds + 60)
+        return self.ask(("round", kind, seconds), timeout=seconds + 60)
 
     def close(self) -> None:
-        """Stop the load process (it hands back the next unused booking number) and reap it."""
-        if self.proc.is_alive():
-            try:
-                self.conn.send(("stop",))
-                self.next_number = self._receive(timeout=30)
-            except (OSError, RuntimeError):
-                pass
-        self.proc.join(timeout=10)
-        if self.proc.is_alive():
-            self.proc.terminate()
-            self.proc.join(timeout=5)
-        self.conn.close()
+        self.next_number = super().close(answer_timeout=30)
 
 
 def day_files_report(data_dir: Path) -> tuple[int, int, Path | None, int]:
@@ -339,7 +309,7 @@ def main() -> int:
         thread.start()
         base = f"http://127.0.0.1:{server.effective_port}"
         recipe = Payloads()  # the load process's recipe, here for the header (and --profile)
-        load = LoadProcess(base)
+        load = ThroughputLoad(base)
         meter = LockMeter(store._lock)
         days = len(recipe.days)
         print(f"server {base} (waitress, threads={SERVER_THREADS}, in this process); load from a separate "
