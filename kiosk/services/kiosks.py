@@ -134,8 +134,8 @@ def top_up_leases(store, settings, kiosk_id: str, now, secret: str, base_url: st
     return [_lease_view(l, l["id"] not in have) for l in sorted(mine + granted, key=lambda l: l["start"])]
 
 
-def kiosk_leases(store, kiosk_id: str, now) -> list[dict]:
-    """The kiosk's leases that still hold a unit (no top-up; slips come with sync, see have_leases)."""
+def kiosk_leases(store, kiosk_id: str, now, with_slips: bool = True) -> list[dict]:
+    """The kiosk's leases that still hold a unit (no top-up), each with its slip unless asked not to."""
     with store.transaction():
-        return [_lease_view(l, False) for l in sorted(store.leases(), key=lambda l: l["start"])
+        return [_lease_view(l, with_slips) for l in sorted(store.leases(), key=lambda l: l["start"])
                 if l["kiosk_id"] == kiosk_id and is_held(l, now, used=store.booking_on_lease(l["id"]) is not None)]

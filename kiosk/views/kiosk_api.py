@@ -73,7 +73,8 @@ def state():
         "terms": terms_in_force_json(None),
         "calendar": calendar_days(state.store, settings, tokyo(now).date(), settings.BOOKING_HORIZON_DAYS + 1, now),
         "events": open_events(state.store, now),
-        "leases": kiosks.kiosk_leases(state.store, kiosk["id"], now),
+        # Each lease with its slip's QR; `?slips=0` leaves them out (the kiosk gets them by sync).
+        "leases": kiosks.kiosk_leases(state.store, kiosk["id"], now, with_slips=request.args.get("slips") != "0"),
     })
 
 

@@ -239,3 +239,18 @@ def test_kill_9_during_a_stream_of_syncs_loses_nothing_and_doubles_nothing(tmp_p
         assert len({(b.start, b.room) for b in stored}) == len(stored)
     finally:
         stop(server)
+
+
+def test_the_kiosk_state_holds_everything_needed_offline(live_server, office):
+    rooms(office, 2)
+    kiosk = enroll(office, live_server)
+    kiosk.push()
+    state = kiosk.http.get(f"{live_server}/api/v1/kiosk/state", headers={"Authorization": f"Bearer {kiosk.token}"}).json()
+    assert state["kiosk"]["name"] == "entrance" and state["server_time"]
+    assert {t["doc"] for t in state["terms"]} == {"online-services", "online-counseling"}
+    assert state["calendar"][0]["date"] == "2026-12-01" and state["services"]["counseling"]["meeting_apps"] == ["zoom"]
+    assert len(state["leases"]) == 10 and all(l["slip_svg"].startswith("<svg") for l in state["leases"])
+    assert state["settings"]["lease_units_per_day"] == 2 and "events" in state
+    lean = kiosk.http.get(f"{live_server}/api/v1/kiosk/state?slips=0", headers={"Authorization": f"Bearer {kiosk.token}"}).json()
+    assert all("slip_svg" not in l for l in lean["leases"])
+    assert kiosk.http.get(f"{live_server}/api/v1/kiosk/state").status_code == 401

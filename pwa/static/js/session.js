@@ -54,7 +54,7 @@ export async function refreshState() {
   const dev = await device();
   if (!dev) return null;
   try {
-    const response = await fetch("/api/v1/kiosk/state", { headers: { Authorization: `Bearer ${dev.token}` }, cache: "no-store" });
+    const response = await fetch("/api/v1/kiosk/state?slips=0", { headers: { Authorization: `Bearer ${dev.token}` }, cache: "no-store" });
     if (response.status === 401) { await setState("needs_enrollment", true); return session.kioskState; }
     if (!response.ok) return session.kioskState;
     const body = await response.json();
