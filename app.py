@@ -53,9 +53,9 @@ def create_app(config=None) -> Flask:
     app.json.sort_keys = False
     store = Store(settings.data_dir)
     clock = config.get("CLOCK") or (lambda: datetime.now(TOKYO))
-    if settings.DEMO and store.is_new():
-        seed_demo(store, clock())
+    demo_code = seed_demo(store, clock()) if settings.DEMO and store.is_new() else None
     app.extensions["madoguchi"] = Madoguchi(settings, store, secret, clock)
+    app.config["DEMO_KIOSK_CODE"] = demo_code
     Babel(app, locale_selector=select_locale)
     if settings.TRUST_PROXY:
         n = settings.TRUST_PROXY
@@ -90,7 +90,11 @@ def main() -> None:
     app = create_app()
     app.extensions["madoguchi"].store.remove_stale_temp_files()
     start_sweeper(app)
-    print(f"Madoguchi serving http://{settings.HOST}:{settings.PORT}/ (data in {settings.data_dir.resolve()})", flush=True)
+    url = f"http://{settings.HOST}:{settings.PORT}"
+    print(f"Madoguchi serving {url}/ (data in {settings.data_dir.resolve()})", flush=True)
+    if app.config["DEMO_KIOSK_CODE"]:
+        print(f"Demo office: open {url}/kiosk and enroll with the code {app.config['DEMO_KIOSK_CODE']} "
+              f"(valid 24 h; later codes: flask --app app kiosk enroll NAME), or book as a phone at {url}/book", flush=True)
     waitress.serve(app, host=settings.HOST, port=settings.PORT, threads=settings.THREADS, ident="madoguchi")
 
 

@@ -20,8 +20,9 @@ def demo(clear, as_json):
         result = office_service.clear_demo(s.store, s.now(), _actor())
         _out(as_json, result, f"Removed {result['rooms_removed']} demo room(s) and {result['events_removed']} demo event(s).")
     else:
-        office_service.seed_demo(s.store, s.now())
-        _out(as_json, {"seeded": True}, "Demo office is in place.")
+        code = office_service.seed_demo(s.store, s.now())
+        text = f"Demo office seeded; demo kiosk enrollment code: {code}" if code else "The demo office was seeded before."
+        _out(as_json, {"seeded": bool(code), "kiosk_code": code}, text)
 
 
 # -- rooms --------------------------------------------------------------------------

@@ -136,17 +136,21 @@ def _next_weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7 or 7)
 
 
-def seed_demo(store, now) -> None:
-    """A fresh office that works at once: two Zoom rooms and one seminar next week."""
+def seed_demo(store, now) -> str | None:
+    """A fresh office that works at once: two Zoom rooms, one seminar next week, and an
+    enrollment code for a demo kiosk (returned, as it is stored only hashed)."""
+    from .kiosks import enroll
+
     with store.transaction():
         if store.meta("seeded"):
-            return
+            return None
         store.set_meta("seeded", now.isoformat())
         add_room(store, now, "demo", "zoom", "845 1234 5678", "デモ相談員A", demo=True)
         add_room(store, now, "demo", "zoom", "845 8765 4321", "デモ相談員B", demo=True)
         day = _next_weekday(tokyo(now).date() + timedelta(days=7), 2)
         add_event(store, now, "demo", "seminar", "【デモ】応募書類の書き方セミナー", at(day, time(14)), at(day, time(15)),
                   20, "zoom", "845 0000 1111", demo=True)
+        return enroll(store, now, "demo", "デモ受付")["code"]
 
 
 def clear_demo(store, now, actor) -> dict:

@@ -158,3 +158,21 @@ def test_the_server_sweeps_no_shows_by_itself(tmp_path):
             assert store.booking(recent.booking_id).status == "confirmed"  # still inside its 10 minutes
     finally:
         stop(server)
+
+
+def test_a_fresh_server_prints_a_code_that_enrolls_the_demo_kiosk(tmp_path):
+    server = start_server(tmp_path / "data")
+    try:
+        import re
+        for _ in range(50):
+            found = re.search(r"enroll with the code ([A-Z0-9]{4}-[A-Z0-9]{4})", server.log.read_text())
+            if found:
+                break
+            threading.Event().wait(0.1)
+        r = requests.post(f"{server.url}/api/v1/kiosk/enroll", json={"code": found.group(1)}, timeout=10)
+        assert r.status_code == 201 and r.json()["name"] == "デモ受付"
+        days = requests.get(f"{server.url}/api/v1/calendar?days=10", timeout=10).json()["days"]
+        assert any(s["free"] == 2 for d in days for s in d["slots"])          # the two demo rooms
+        assert len(requests.get(f"{server.url}/api/v1/events", timeout=10).json()["events"]) == 1
+    finally:
+        stop(server)
