@@ -2,6 +2,34 @@
 client threads do not compete with the server for the interpreter lock."""
 import multiprocessing as mp
 import time
+import traceback
+
+SILENT = object()  # a handler's reply that sends nothing back
+
+
+def serve(conn, setup):
+    """The load process's side. `setup()` returns (handle, cleanup); `handle(message)` returns
+    (reply, go_on). Errors, in set-up or later, go back to the parent as a traceback."""
+    cleanup = None
+    try:
+        handle, cleanup = setup()
+        conn.send(("ready",))
+        go_on = True
+        while go_on:
+            reply, go_on = handle(conn.recv())
+            if reply is not SILENT:
+                conn.send(("ok", reply))
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return  # the parent has gone or was interrupted: nothing to report to
+    except Exception:
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except (OSError, ValueError):
+            pass
+    finally:
+        if cleanup:
+            cleanup()
+        conn.close()
 
 
 class LoadProcess:

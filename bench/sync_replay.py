@@ -29,7 +29,6 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import traceback  # noqa: E402
 import uuid  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
@@ -41,7 +40,7 @@ from kiosk.services import kiosks as kiosk_service  # noqa: E402
 from kiosk.services import office as office_service  # noqa: E402
 from tests.factories import NOW, make_payload  # noqa: E402
 
-from bench.loadproc import LoadProcess  # noqa: E402
+from bench.loadproc import SILENT, LoadProcess, serve  # noqa: E402
 
 OPS, BATCH, ROOMS = 1000, 50, 30
 ROUND_SECONDS, ROUNDS, CLIENTS = 3.0, 3, 4
@@ -105,9 +104,9 @@ def hammer(url, seconds, make_request):
 
 def load_process(conn, url, token, free):
     """The load process: makes the ops, runs ("replay",) and ("round", name) on the parent's word."""
-    try:
-        free = iter(free)
-        ops = [op(n + 1, next(free)) for n in range(OPS)]
+    def setup():
+        units = iter(free)
+        ops = [op(n + 1, next(units)) for n in range(OPS)]
         seq = [OPS + 1]
         lock = threading.Lock()
 
@@ -115,7 +114,7 @@ def load_process(conn, url, token, free):
             with lock:
                 seq[0] += 1
                 n = seq[0]
-                start_at = next(free)
+                start_at = next(units)
             body = {"schema": 1, "client_sent_at": NOW.isoformat(), "ops": [op(n, start_at)]}
             r = s.post(f"{url}/api/v1/sync", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
             return r.ok and r.json()["results"][0]["status"] == "applied"
@@ -125,24 +124,17 @@ def load_process(conn, url, token, free):
 
         requests_for = {"healthz": healthz, "sync": one_op_sync}
         session = requests.Session()
-        conn.send(("ready",))
-        while True:
-            message = conn.recv()
+
+        def handle(message):
             if message[0] == "replay":
-                conn.send(("ok", replay(session, url, token, ops)))
-            elif message[0] == "round":
-                conn.send(("ok", hammer(url, ROUND_SECONDS, requests_for[message[1]])))
-            else:
-                return
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        return  # the parent has gone or was interrupted: nothing to report to
-    except Exception:
-        try:
-            conn.send(("error", traceback.format_exc()))
-        except (OSError, ValueError):
-            pass
-    finally:
-        conn.close()
+                return replay(session, url, token, ops), True
+            if message[0] == "round":
+                return hammer(url, ROUND_SECONDS, requests_for[message[1]]), True
+            return SILENT, False
+
+        return handle, session.close
+
+    serve(conn, setup)
 
 
 def main():

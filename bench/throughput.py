@@ -44,7 +44,6 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import traceback  # noqa: E402
 import uuid  # noqa: E402
 from collections import Counter  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
@@ -55,7 +54,7 @@ import requests  # noqa: E402
 import waitress  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench.loadproc import LoadProcess  # noqa: E402
+from bench.loadproc import LoadProcess, serve  # noqa: E402
 from kiosk.domain.calendar import OfficeCalendar  # noqa: E402
 from kiosk.services.office import add_room  # noqa: E402
 from tests.factories import NOW, make_payload  # noqa: E402
@@ -190,28 +189,17 @@ class Load:
 
 def load_process(conn, base: str) -> None:
     """The load process: ("round", kind, seconds) -> round report; ("stop",) -> next free number."""
-    load = None
-    try:
+    def setup():
         load = Load(base)
-        conn.send(("ready",))
-        while True:
-            message = conn.recv()
+
+        def handle(message):
             if message[0] == "round":
-                conn.send(("ok", load.round(message[1], message[2])))
-            else:
-                conn.send(("ok", next(load.payloads.numbers)))
-                return
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):
-        return  # the parent has gone or was interrupted: nothing to report to
-    except Exception:
-        try:
-            conn.send(("error", traceback.format_exc()))
-        except (OSError, ValueError):
-            pass
-    finally:
-        if load:
-            load.close()
-        conn.close()
+                return load.round(message[1], message[2]), True
+            return next(load.payloads.numbers), False
+
+        return handle, load.close
+
+    serve(conn, setup)
 
 
 class ThroughputLoad(LoadProcess):
