@@ -81,8 +81,8 @@ def report_status(store, kiosk: dict, now, offset_ms: int | None, status: dict |
     """Remember last seen, clock offset and what the kiosk says it holds; written at most every 30 s."""
     report = {"last_seen": now.isoformat(), "clock_offset_ms": offset_ms, **(status or {})}
     previous = kiosk.get("status") or {}
-    changed = {k: v for k, v in report.items() if k != "last_seen" and k != "clock_offset_ms"} != \
-              {k: v for k, v in previous.items() if k != "last_seen" and k != "clock_offset_ms"}
+    steady = lambda r: {k: v for k, v in r.items() if k not in ("last_seen", "clock_offset_ms")}  # noqa: E731
+    changed = steady(report) != steady(previous)
     stale = not previous.get("last_seen") or now - datetime.fromisoformat(previous["last_seen"]) >= STATUS_WRITE_INTERVAL
     if changed or stale:
         with store.transaction():

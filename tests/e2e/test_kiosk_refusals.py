@@ -1,10 +1,9 @@
 """What the kiosk does when the visitor cannot go on: a clear message, and nothing stored."""
-import requests
-
 from tests.e2e.conftest import enroll, enrollment_code, outbox_count, server_bookings, shot
 from tests.e2e.test_kiosk_flow import fill_details, walk_to_time
 from tests.factories import make_payload
 from tests.kiosk_client import Kiosk
+from tests.live_api import bookable_starts, live_consent
 
 
 def nothing_stored(page, app):
@@ -54,10 +53,8 @@ def test_a_slot_taken_meanwhile_by_another_kiosk_sends_the_visitor_back_to_the_t
     page.click(".slot >> nth=5")
     fill_details(page, name="Ana Silva", number="28010-55555")
     # Meanwhile the kiosk by the other door books both rooms of that slot.
-    days = requests.get(f"{server}/api/v1/calendar?days=10").json()["days"]
-    target = [s["start"] for d in days if d.get("bookable") for s in d["slots"]][5]
-    terms = requests.get(f"{server}/api/v1/terms").json()["terms"]
-    consent = {"terms": [{"doc": t["doc"], "version": t["version"], "sha256": t["sha256"]} for t in terms if t["lang"] == "ja"]}
+    target = bookable_starts(server, 10)[5]
+    consent = live_consent(server)
     other = Kiosk.enrolled(server, enrollment_code(e2e_app, "2階"))
     for n in range(2):
         other.op("booking.create", make_payload(start=target, consent=consent, jobseeker_no=f"28010-6666{n}"))

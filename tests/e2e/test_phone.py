@@ -9,6 +9,7 @@ from kiosk.tokens import join_token
 from tests.e2e.conftest import assert_accessible, enroll, server_bookings, shot
 from tests.e2e.test_kiosk_flow import fill_details
 from tests.factories import make_payload
+from tests.live_api import bookable_starts, live_consent
 
 
 @pytest.fixture
@@ -79,10 +80,8 @@ def test_a_tampered_or_foreign_join_link_gets_a_clear_page(phone, token):
 
 
 def test_on_the_join_page_a_wrong_cancel_is_refused_and_the_right_one_cancels(phone, e2e_app, server):
-    terms = requests.get(f"{server}/api/v1/terms").json()["terms"]
-    consent = {"terms": [{"doc": t["doc"], "version": t["version"], "sha256": t["sha256"]} for t in terms if t["lang"] == "ja"]}
-    days = requests.get(f"{server}/api/v1/calendar?days=10").json()["days"]
-    start = [s["start"] for d in days if d.get("bookable") for s in d["slots"]][4]
+    consent = live_consent(server)
+    start = bookable_starts(server, 10)[4]
     booking = requests.post(f"{server}/api/v1/bookings", json=make_payload(
         start=start, consent=consent, language="en", jobseeker_no="28010-20261125")).json()["booking"]
     phone.goto(booking["join_url"])

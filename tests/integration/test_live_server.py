@@ -10,6 +10,7 @@ import requests
 from kiosk.services import office as office_service
 from kiosk.storage import Store
 from tests.factories import NOW, day_records, make_payload
+from tests.live_api import bookable_starts, live_consent
 from tests.server_process import start_server, stop
 
 
@@ -59,16 +60,6 @@ def test_a_second_server_on_the_same_data_directory_refuses_to_start(tmp_path):
         stop(first)
 
 
-def _bookable_slots(url):
-    days = requests.get(f"{url}/api/v1/calendar?days=28", timeout=10).json()["days"]
-    return [s["start"] for d in days if d.get("bookable") for s in d["slots"] for _ in range(s["free"])]
-
-
-def _live_consent(url):
-    terms = requests.get(f"{url}/api/v1/terms", timeout=10).json()["terms"]
-    return {"terms": [{"doc": t["doc"], "version": t["version"], "sha256": t["sha256"]} for t in terms if t["lang"] == "ja"]}
-
-
 def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
     data_dir = tmp_path / "data"
     store = Store(data_dir)
@@ -76,8 +67,8 @@ def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
         office_service.add_room(store, NOW, "test", "zoom", f"8450000{i:04d}")
     store.close()
     server = start_server(data_dir, DEMO=0, RATE_LIMIT_BOOKINGS_PER_MINUTE=0)
-    slots = _bookable_slots(server.url)
-    agreed = _live_consent(server.url)
+    slots = bookable_starts(server.url, 28, each_free_unit=True)
+    agreed = live_consent(server.url)
     acknowledged, sent, stop_streaming = {}, [], threading.Event()
 
     def stream(worker):

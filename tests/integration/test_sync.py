@@ -8,6 +8,7 @@ from kiosk.services import kiosks as kiosk_service
 from kiosk.services import office as office_service
 from tests.factories import NOW, make_payload
 from tests.kiosk_client import Kiosk
+from tests.live_api import bookable_starts, live_consent
 
 
 def enroll(office, live_server, name="entrance"):
@@ -197,10 +198,8 @@ def test_kill_9_during_a_stream_of_syncs_loses_nothing_and_doubles_nothing(tmp_p
     server = start_server(data_dir, **settings)
     port = int(server.url.rsplit(":", 1)[1])
     kiosk = Kiosk.enrolled(server.url, code)
-    days = requests.get(f"{server.url}/api/v1/calendar?days=28", timeout=10).json()["days"]
-    units = [s["start"] for d in days if d.get("bookable") for s in d["slots"] for _ in range(s["free"])][:160]
-    terms = requests.get(f"{server.url}/api/v1/terms", timeout=10).json()["terms"]
-    agreed = {"terms": [{"doc": t["doc"], "version": t["version"], "sha256": t["sha256"]} for t in terms if t["lang"] == "ja"]}
+    units = bookable_starts(server.url, 28, each_free_unit=True)[:160]
+    agreed = live_consent(server.url)
     created = [kiosk.op("booking.create", make_payload(start=start, consent=agreed, jobseeker_no=f"{40000 + n:05d}-{n:04d}"))
                for n, start in enumerate(units)]
 
