@@ -1,6 +1,7 @@
 """Terms versions and the consent a booking must carry (S1, S8, S9, C1)."""
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from .errors import ConsentMissing, TermsOutdated
@@ -26,12 +27,17 @@ class TermsVersion:
     texts: dict = field(default_factory=dict)
     title: dict = field(default_factory=dict)
 
+    @cached_property
+    def digests(self) -> dict:
+        """lang -> sha256 of that text (hashed once per version, not on every booking)."""
+        return {lang: sha256_text(text) for lang, text in self.texts.items()}
+
     def sha256(self, lang: str = "ja") -> str:
-        return sha256_text(self.texts[lang])
+        return self.digests[lang]
 
     def accepts(self, digest: str) -> bool:
         """The digest is that of this version's text in one of its languages."""
-        return any(self.sha256(lang) == digest for lang in self.texts)
+        return digest in self.digests.values()
 
 
 def current_versions(versions, today: date) -> dict:
