@@ -16,6 +16,23 @@ TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 CATALOGS = {"ja": "ja", "ja-easy": "ja_Hira", "en": "en"}
 
 
+# Each visitor language by its own name, in the order the language pickers show them.
+NATIVE_NAMES = (("ja", "日本語"), ("ja-easy", "やさしいにほんご"), ("en", "English"), ("zh-Hans", "中文"),
+                ("ko", "한국어"), ("pt-BR", "Português"), ("es", "Español"), ("vi", "Tiếng Việt"),
+                ("tl", "Tagalog"), ("ne", "नेपाली"), ("id", "Bahasa Indonesia"), ("th", "ไทย"))
+# Babel's locale for formatting dates and times in a visitor language (Tagalog: Filipino's data).
+BABEL_LOCALES = {"ja-easy": "ja", "zh-Hans": "zh_Hans", "pt-BR": "pt_BR", "tl": "fil"}
+
+
+def html_lang(language: str) -> str:
+    """The page's lang attribute: a BCP 47 tag (やさしい日本語 is Japanese)."""
+    return "ja" if language == "ja-easy" else language
+
+
+def babel_locale(language: str) -> str:
+    return BABEL_LOCALES.get(language, language.replace("-", "_"))
+
+
 def catalog_for(language: str | None) -> str:
     return CATALOGS.get(language or "", "en")
 

@@ -3,9 +3,10 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from ..domain.calendar import tokyo
+from ..services import bookings as booking_service
 from ..services import office as office_service
 from ..services.sweep import sweep_no_shows
-from .common import _actor, _day, _out, _state, json_option, refusals
+from .common import _actor, _day, _moment, _out, _state, json_option, refusals
 
 
 # -- bookings, sweep, audit -------------------------------------------------------------
@@ -31,6 +32,42 @@ def bookings_list(day, as_json):
     lines = [f"{tokyo(b.start):%H:%M}\t{b.service}\t{b.room_id or '-'}\t{b.status}\t{b.name or '-'}\t{b.jobseeker_no or '-'}\t{b.language}"
              for b in found]
     _out(as_json, records, "\n".join(lines) or f"No bookings on {d.isoformat()}.")
+
+
+def _changed(as_json, booking, text):
+    _out(as_json, {"booking_id": booking.booking_id, "status": booking.status, "start": booking.start.isoformat(),
+                   "room_id": booking.room_id}, text)
+
+
+@bookings.command("reschedule", help="Move a counseling booking to another open slot (Tokyo time, e.g. 2026-12-03T14:00).")
+@click.argument("booking_id")
+@click.option("--start", required=True, help="YYYY-MM-DDTHH:MM")
+@json_option
+@refusals
+def bookings_reschedule(booking_id, start, as_json):
+    s = _state()
+    moved = booking_service.reschedule_booking(s.store, s.settings, booking_id, _moment(start), s.now(), _actor())
+    _changed(as_json, moved, f"Rescheduled {booking_id} to {tokyo(moved.start):%Y-%m-%d %H:%M}, room {moved.room_id}.")
+
+
+@bookings.command("cancel", help="Cancel a booking for the visitor (announced: not a strike).")
+@click.argument("booking_id")
+@json_option
+@refusals
+def bookings_cancel(booking_id, as_json):
+    s = _state()
+    cancelled = booking_service.cancel_booking(s.store, booking_id, s.now(), _actor())
+    _changed(as_json, cancelled, f"Cancelled {booking_id}.")
+
+
+@bookings.command("attended", help="Mark a booking as attended.")
+@click.argument("booking_id")
+@json_option
+@refusals
+def bookings_attended(booking_id, as_json):
+    s = _state()
+    done = booking_service.mark_attended(s.store, booking_id, s.now(), _actor())
+    _changed(as_json, done, f"Marked {booking_id} as attended.")
 
 
 @click.command(help="Mark confirmed bookings with no contact 10 minutes after the start as no-shows.")

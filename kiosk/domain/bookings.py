@@ -39,6 +39,7 @@ class Booking:
     created_at: datetime | None = None
     client_created_at: datetime | None = None
     checked_in_at: datetime | None = None
+    rescheduled_from: datetime | None = None
     request_hash: str | None = None
     note: str | None = None
     history: tuple = ()
@@ -46,7 +47,7 @@ class Booking:
     @classmethod
     def from_record(cls, record: dict) -> "Booking":
         values = {k: record[k] for k in cls.__dataclass_fields__ if k in record}
-        for key in ("start", "end", "created_at", "client_created_at", "checked_in_at"):
+        for key in ("start", "end", "created_at", "client_created_at", "checked_in_at", "rescheduled_from"):
             if values.get(key):
                 values[key] = datetime.fromisoformat(values[key])
         values["history"] = tuple(values.get("history", ()))
@@ -97,6 +98,15 @@ class Booking:
         if self.status != CONFIRMED:
             raise InvalidTransition()
         return replace(self, checked_in_at=now)
+
+    def reschedule(self, now: datetime, by: str, start: datetime, end: datetime, **unit) -> "Booking":
+        """Staff moved the session: the new unit, the old start kept for the visitor's page."""
+        if self.status != CONFIRMED or self.service != "counseling":
+            raise InvalidTransition()
+        entry = {"at": now.isoformat(), "by": by, "status": CONFIRMED,
+                 "note": f"rescheduled from {self.start.isoformat()} to {start.isoformat()}"}
+        return replace(self, start=start, end=end, rescheduled_from=self.start, checked_in_at=None,
+                       history=self.history + (entry,), **unit)
 
     def due_for_no_show(self, now: datetime, grace: timedelta = NO_SHOW_GRACE) -> bool:
         """C7: no contact `grace` after the start (10 minutes in the terms) means a no-show."""

@@ -172,6 +172,28 @@ def change_booking(store, booking_id: str, change, now: datetime, actor: str, au
     return changed
 
 
+def reschedule_booking(store, settings, booking_id: str, new_start: datetime, now: datetime, actor: str) -> Booking:
+    """Staff move a counseling session to another open slot; the visitor's page shows old and new.
+
+    The counselor stays when their room is free at the new time (C6); the calendar's rules apply.
+    """
+    with store.transaction():
+        booking = store.booking(booking_id)
+        if booking is None:
+            raise BookingNotFound()
+        office_calendar(store, settings).check_counseling_start(new_start, now)
+        start = tokyo(new_start)
+        taken = set(taken_rooms(store, start.date(), now).get(start, set()))
+        if booking.start == start:
+            taken.discard(booking.room)
+        room = assign_room(store.rooms(), taken, booking.meeting_app, booking.counselor)
+        return change_booking(
+            store, booking_id,
+            lambda b: b.reschedule(now, actor, start, start + SLOT, room=room.id, room_id=room.meeting_id,
+                                   meeting_app=room.app, counselor=room.counselor),
+            now, actor, "booking.reschedule")
+
+
 def cancel_booking(store, booking_id: str, now: datetime, actor: str) -> Booking:
     """An announced cancel (not a strike); the unit is free again at once."""
     return change_booking(store, booking_id, lambda b: b.cancel(now, actor), now, actor, "booking.cancel")

@@ -194,7 +194,8 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         parsed = self._parsed_day(key)
         ordered = self._ordered.get(key)
         if ordered is None or ordered[0] is not parsed or ordered[1] != len(parsed):
-            ordered = (parsed, len(parsed), sorted(parsed.values(), key=lambda b: (b.start, b.room or "", b.booking_id)))
+            here = [b for b in parsed.values() if self._index.lives_on(b.booking_id, key)]  # not a moved one's stale copy
+            ordered = (parsed, len(parsed), sorted(here, key=lambda b: (b.start, b.room or "", b.booking_id)))
             self._ordered[key] = ordered
         return list(ordered[2])
 
@@ -209,28 +210,34 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
     def all_bookings(self):
         """Every booking, day by day (exports and maintenance; reads every day file)."""
         for day in self.booking_days():
-            yield from sorted(self._parsed_day(day).values(), key=lambda b: b.start)
+            yield from self.bookings_on(date.fromisoformat(day))
 
     def save_booking(self, booking: Booking, receipt: tuple | None = None) -> None:
-        """Insert or replace a booking, with the op's receipt in the same atomic write."""
+        """Insert or replace a booking, with the op's receipt in the same atomic write.
+
+        A booking moved to another day (a reschedule) is written to the new day's file first,
+        then removed from the old one; see BookingIndex.add for a crash between the two.
+        """
         day = tokyo(booking.start).date().isoformat()
         where = self._index.booking.get(booking.booking_id)
-        if where and where[0] != day:
-            raise ValueError("a booking cannot move to another day file; cancel and rebook")
         old = self._record(booking.booking_id)
         record = booking.to_record()
         record["receipts"] = dict(old.get("receipts", {})) if old else {}
         if receipt:
             record["receipts"][receipt[0]] = receipt[1]
+        self._write_record(day, where[1] if where and where[0] == day else None, record, booking)
+        if where and where[0] != day:
+            self._remove_record(where[0], where[1])
+
+    def _write_record(self, day: str, doc_id: int | None, record: dict, booking: Booking) -> None:
         storage = self._day_storage(day)
         if not storage.path.parent.exists():
             storage.path.parent.mkdir(parents=True)
             fsync_dir(storage.path.parent.parent)
         before = storage._sig if storage.read() is not None else None
         table = self._table(storage, "bookings")
-        if where:
-            table.update(record, doc_ids=[where[1]])
-            doc_id = where[1]
+        if doc_id is not None:
+            table.update(record, doc_ids=[doc_id])
         else:
             doc_id = table.insert(record)
         self._index.add(day, doc_id, record)
@@ -241,4 +248,11 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
             self._parsed[day] = (storage._sig, cached[1])
         else:
             self._parsed.pop(day, None)
+        self._ordered.pop(day, None)
+
+    def _remove_record(self, day: str, doc_id: int) -> None:
+        storage = self._day_storage(day)
+        self._table(storage, "bookings").remove(doc_ids=[doc_id])
+        self._index.sigs[day] = storage._sig
+        self._parsed.pop(day, None)
         self._ordered.pop(day, None)

@@ -1,7 +1,5 @@
-"""The join page behind the slip's QR (D4, D6): status, time, room ID and the meeting link.
-
-This is the read-only core; check-in, cancel and the calendar file come with the phone issue.
-"""
+"""The join page behind the slip's QR (D4, D6): status, time, room ID, the meeting link, the
+checklist, a countdown; check-in, cancel and the calendar file. Nothing on it is personal."""
 from datetime import datetime
 
 from babel.dates import format_date, format_time
@@ -10,7 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from ..domain.calendar import tokyo
 from ..domain.errors import DomainError
 from ..domain.requests import LANGUAGES
-from ..i18n import translate
+from ..i18n import NATIVE_NAMES, babel_locale, html_lang, translate
 from ..openapi import document
 from ..schemas import Schema
 from ..services import join as join_service
@@ -20,9 +18,10 @@ from . import base_url, office
 from .api import json_body
 
 bp = Blueprint("join", __name__)
+bp.add_app_template_global(html_lang)
 
 cancel_schema = Schema(document()["paths"]["/api/v1/join/{token}/cancel"]["post"]["requestBody"]["content"]["application/json"]["schema"])
-BABEL_LOCALES = {"ja-easy": "ja", "zh-Hans": "zh_Hans", "pt-BR": "pt_BR", "tl": "fil"}
+SCRIPT_STRINGS = ("join_updated", "join_offline", "join_started", "join_copied", "join_offline_action")
 
 
 def meeting_link(app: str | None, room_id: str | None) -> str | None:
@@ -40,32 +39,50 @@ def _language(default: str | None) -> str:
     return default or request.accept_languages.best_match(list(LANGUAGES)) or "ja"
 
 
+def _when(start: datetime, end: datetime | None, locale: str) -> tuple[str, str]:
+    """(date with weekday, time span) in the language's own format, on Tokyo's clock."""
+    start = tokyo(start)
+    span = format_time(start, "HH:mm", locale=locale)
+    if end is not None:
+        span += f"–{format_time(tokyo(end), 'HH:mm', locale=locale)}"
+    return format_date(start.date(), format="full", locale=locale), span
+
+
+def _translator(lang):
+    return lambda key, **p: translate(STRINGS[key], lang, **p)
+
+
 @bp.get("/j/<token>")
 def join(token):
     claims = read_join_token(office().secret, token)
     if claims is None:
         lang = _language(None)
-        return render_template("join_error.html", lang=lang, t=lambda key, **p: translate(STRINGS[key], lang, **p)), 404
+        return render_template("join_error.html", lang=lang, t=_translator(lang)), 404
     store = office().store
     with store.transaction():
         booking = store.booking(claims["b"]) or store.booking_on_lease(claims["b"])
     lang = _language(booking.language if booking else None)
-    start = tokyo(booking.start if booking else datetime.fromisoformat(claims["s"]))
-    end = tokyo(booking.end) if booking else None
-    locale = BABEL_LOCALES.get(lang, lang.replace("-", "_"))
+    locale = babel_locale(lang)
+    start = booking.start if booking else datetime.fromisoformat(claims["s"])
+    end = booking.end if booking else None
+    date_text, time_text = _when(start, end, locale)
+    previous = booking.rescheduled_from if booking else None
+    room_id = booking.room_id if booking else claims["r"]
+    app = booking.meeting_app if booking else None
     view = {
         "status": booking.status if booking else "registering",
         "service": booking.service if booking else "counseling",
-        "date": format_date(start.date(), format="full", locale=locale),
-        "time": format_time(start, "HH:mm", locale=locale) + (f"–{format_time(end, 'HH:mm', locale=locale)}" if end else ""),
-        "room_id": booking.room_id if booking else claims["r"],
-        "meeting_app": booking.meeting_app if booking else None,
-        "link": meeting_link(booking.meeting_app if booking else None, booking.room_id if booking else claims["r"]),
+        "date": date_text, "time": time_text, "start": start.isoformat(), "end": end.isoformat() if end else "",
+        "previous": " ".join(_when(previous, previous + (end - start), locale)) if previous else None,
+        "room_id": room_id, "meeting_app": app, "link": meeting_link(app, room_id),
+        "updated": office().now().isoformat(),
     }
-    return render_template("join.html", lang=lang, view=view, languages=LANGUAGES, token=token, messages=MESSAGES,
-                           message=request.args.get("m"), checkin_open=booking is not None and
-                           office().now() >= booking.start - join_service.CHECKIN_OPENS,
-                           t=lambda key, **p: translate(STRINGS[key], lang, **p))
+    t = _translator(lang)
+    script_data = {"lang": lang, "token": token, "strings": {key: t(key) for key in SCRIPT_STRINGS}}
+    return render_template("join.html", lang=lang, view=view, language_names=NATIVE_NAMES, token=token,
+                           messages=MESSAGES, message=request.args.get("m"), fresh=request.args.get("new") == "1",
+                           checkin_open=booking is not None and office().now() >= booking.start - join_service.CHECKIN_OPENS,
+                           script_data=script_data, t=t)
 
 
 # Plain forms, so the page works without scripts; each answers with the page again.
@@ -107,6 +124,7 @@ def _status(claims, booking) -> dict:
     return {"status": booking.status, "service": booking.service, "start": booking.start.isoformat(),
             "end": booking.end.isoformat(), "room_id": booking.room_id, "meeting_app": booking.meeting_app,
             "checked_in": booking.checked_in_at is not None, "language": booking.language,
+            "rescheduled_from": booking.rescheduled_from.isoformat() if booking.rescheduled_from else None,
             "meeting_link": meeting_link(booking.meeting_app, booking.room_id)}
 
 

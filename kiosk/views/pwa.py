@@ -15,7 +15,7 @@ from . import base_url, office
 bp = Blueprint("pwa", __name__)
 
 SHELL_FILES = ["css/kiosk.css", "js/kiosk.js", "js/session.js", "js/steps.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
-               "js/slip.js", "icons/icon-192.png", "icons/icon-512.png"]
+               "js/slip.js", "js/join.js", "js/phone.js", "icons/icon-192.png", "icons/icon-512.png"]
 SHELL_LANGUAGES = ["ja", "ja-easy", "en"]
 
 
@@ -29,6 +29,11 @@ def shell_version() -> str:
     digest.update((Path(current_app.template_folder) / "kiosk.html").read_bytes())
     digest.update(repr(sorted(STRINGS.items())).encode())
     return digest.hexdigest()[:12]
+
+
+@bp.app_context_processor
+def shell_globals():
+    return {"shell_version": shell_version()}
 
 
 @bp.get("/")
@@ -70,7 +75,7 @@ def service_worker():
 @bp.get("/pwa/shell.json")
 def shell():
     """What the service worker precaches: the shell, and the strings of the shell languages."""
-    files = [url_for("pwa.kiosk")] + [url_for("static", filename=f) for f in SHELL_FILES]
+    files = [url_for("pwa.kiosk"), url_for("pwa.book")] + [url_for("static", filename=f) for f in SHELL_FILES]
     files += [url_for("pwa.strings", lang=lang) for lang in SHELL_LANGUAGES] + [url_for("pwa.manifest")]
     response = jsonify({"version": shell_version(), "precache": files})
     response.headers["Cache-Control"] = "no-store"

@@ -28,11 +28,36 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-// The shell: cache first (it is versioned). The API and everything else: the network only,
-// so no booking or personal data is ever kept in a cache.
+// The shell: cache first (it is versioned). A booking's join page: the network first, the last
+// copy when offline (it holds the time and room ID, nothing personal; the page says how old it
+// is). The API and everything else: the network only, so no booking data sits in a cache.
+const PAGES = "madoguchi-join-pages";
+const KEEP_PAGES = 20;
+
+async function networkFirst(request) {
+  const cache = await caches.open(PAGES);
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      await cache.put(new URL(request.url).pathname, response.clone());
+      const keys = await cache.keys();
+      for (const old of keys.slice(0, Math.max(0, keys.length - KEEP_PAGES))) await cache.delete(old);
+    }
+    return response;
+  } catch (err) {
+    const kept = await cache.match(new URL(request.url).pathname);
+    if (kept) return kept;
+    throw err;
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== location.origin || url.pathname.startsWith("/api/")) return;
+  if (event.request.mode === "navigate" && /^\/j\/[^/]+$/.test(url.pathname)) {
+    event.respondWith(networkFirst(event.request));
+    return;
+  }
   event.respondWith((async () => {
     const cache = await caches.open(SHELL);
     const hit = await cache.match(event.request, { ignoreSearch: event.request.mode === "navigate" });

@@ -65,6 +65,19 @@ def context(browser, server):
     ctx.close()
 
 
+@pytest.fixture
+def phone(browser, server):
+    """A phone: small touch screen, English, Tokyo time; its own context (storage, service worker)."""
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="en-US", timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
 # Headless Chromium has no printer: a real window.print() leaves the page "being printed" for
 # good, and page.pdf() then fails. The kiosk's call is counted instead, and the tests print the
 # slip themselves with page.pdf(), through the same print CSS (../shared/e2e.md).

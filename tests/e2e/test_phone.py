@@ -12,18 +12,6 @@ from tests.factories import make_payload
 from tests.live_api import bookable_starts, live_consent
 
 
-@pytest.fixture
-def phone(browser, server):
-    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="en-US", timezone_id="Asia/Tokyo")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    yield page
-    context.close()
-    assert not errors, errors
-
-
 def test_the_kiosks_phone_code_opens_the_flow_in_the_chosen_language(page, e2e_app, server, tmp_path):
     enroll(page, e2e_app)
     page.click('#languages button:text-is("English")')
@@ -34,7 +22,8 @@ def test_the_kiosks_phone_code_opens_the_flow_in_the_chosen_language(page, e2e_a
     assert decoded.startswith(server) and decoded.endswith("/book?lang=en")
 
 
-def test_a_visitor_books_on_their_own_phone_and_opens_the_booking_page(phone, e2e_app):
+def fill_phone_flow(phone, slot=3, name="Ana Silva", number="28010-24680"):
+    """The whole flow on a phone, up to the "Book" button."""
     phone.goto("/book?lang=en")
     phone.wait_for_selector('section[data-screen="start"]:not([hidden])')
     assert phone.get_attribute("html", "lang") == "en" and not phone.is_visible("#phone-qr")
@@ -44,24 +33,61 @@ def test_a_visitor_books_on_their_own_phone_and_opens_the_booking_page(phone, e2
     for n in range(1, 5):
         phone.wait_for_function(f"document.querySelector('#question-progress').textContent.includes('{n}')")
         phone.click("#answer-yes")
-    phone.click(".slot >> nth=3")
-    fill_details(phone, name="Ana Silva", number="28010-24680")
+    phone.click(f".slot >> nth={slot}")
+    fill_details(phone, name=name, number=number)
+
+
+def test_a_visitor_books_on_their_own_phone_and_lands_on_the_booking_page(phone, e2e_app):
+    fill_phone_flow(phone)
+    assert_accessible(phone, "phone flow: confirm")
     phone.click("#book")
-    phone.wait_for_selector('section[data-screen="slip"]:not([hidden])')
-    shot(phone, "phone-booked-en")
-    room = phone.inner_text("#slip-room")
-    booked = server_bookings(e2e_app)
-    assert len(booked) == 1 and booked[0].channel == "phone" and booked[0].room_id == room
-    phone.click("#open-booking")
+    phone.wait_for_url("**/j/*?new=1")
     phone.wait_for_selector("#room-id")
-    assert phone.inner_text("#room-id") == room and "confirmed" in phone.inner_text("h1")
+    booked = server_bookings(e2e_app)
+    assert len(booked) == 1 and booked[0].channel == "phone"
+    assert phone.inner_text("#room-id") == booked[0].room_id and "confirmed" in phone.inner_text("h1")
+    assert phone.is_visible("#join-keep") and phone.is_visible('a[href$="calendar.ics"]')
     assert "Meeting app: Zoom" in phone.inner_text(".slip")
-    assert phone.get_attribute("a.primary", "href").startswith("https://zoom.us/j/")
+    assert phone.get_attribute("#open-app", "href").startswith("https://zoom.us/j/")
+    assert "Ana Silva" not in phone.content() and "24680" not in phone.content()
     assert_accessible(phone, "join page (en)")
     shot(phone, "phone-join-en")
     phone.click('nav a:text-is("日本語")')
     assert "予約が確定しました" in phone.inner_text("h1")
     assert_accessible(phone, "join page (ja)")
+
+
+def test_a_phone_offline_at_book_waits_then_books_exactly_once_when_back(phone, e2e_app):
+    fill_phone_flow(phone, slot=2)
+    phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    phone.context.set_offline(True)
+    phone.click("#book")
+    phone.wait_for_selector("#waiting-title:text-is('Not confirmed yet')")
+    assert "saved on this phone" in phone.inner_text("#waiting-text") and server_bookings(e2e_app) == []
+    assert_accessible(phone, "phone: waiting offline")
+    shot(phone, "phone-pending-en")
+    phone.reload()                       # offline: the shell from the service worker, the request still kept
+    phone.wait_for_selector("#waiting-title:text-is('Not confirmed yet')")
+    phone.context.set_offline(False)     # the online event sends it
+    phone.wait_for_url("**/j/*?new=1", timeout=30000)
+    booked = server_bookings(e2e_app)
+    assert len(booked) == 1 and phone.inner_text("#room-id") == booked[0].room_id
+    assert "confirmed" in phone.inner_text("h1")
+
+
+def test_a_refusal_of_a_waiting_phone_booking_is_shown_with_its_reason(phone, e2e_app, server):
+    fill_phone_flow(phone, slot=0, number="28010-13579")
+    phone.context.set_offline(True)
+    phone.click("#book")
+    phone.wait_for_selector("#waiting-title:text-is('Not confirmed yet')")
+    first = bookable_starts(server, 10)[0]
+    for _ in range(2):                   # meanwhile both rooms of that slot went to others
+        taken = requests.post(f"{server}/api/v1/bookings", json=make_payload(start=first, consent=live_consent(server)))
+        assert taken.status_code == 201
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#time-error:not(:empty)", timeout=30000)
+    assert "fully booked" in phone.inner_text("#time-error")
+    assert len(server_bookings(e2e_app)) == 2
 
 
 def test_a_slip_printed_offline_shows_being_registered_until_it_syncs(phone, e2e_app):
@@ -97,3 +123,17 @@ def test_on_the_join_page_a_wrong_cancel_is_refused_and_the_right_one_cancels(ph
     assert "cancelled" in phone.inner_text("h1")
     shot(phone, "phone-join-cancelled-en")
     assert [b.status for b in server_bookings(e2e_app)] == ["cancelled"]
+
+
+def test_a_waiting_phone_booking_can_be_dropped_and_is_never_sent(phone, e2e_app):
+    fill_phone_flow(phone, slot=1)
+    phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    phone.context.set_offline(True)
+    phone.click("#book")
+    phone.click("#pending-drop")
+    phone.wait_for_selector('section[data-screen="start"]:not([hidden])')
+    phone.context.set_offline(False)
+    phone.reload()
+    phone.wait_for_selector('section[data-screen="start"]:not([hidden])')
+    phone.wait_for_timeout(500)
+    assert server_bookings(e2e_app) == []

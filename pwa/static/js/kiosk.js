@@ -3,6 +3,7 @@
 import { getAll, getState, setState } from "./db.js";
 import { applyStrings, LANGUAGES, loadStrings, t } from "./i18n.js";
 import { loadClock, onStatus, push, requestPush } from "./outbox.js";
+import { dropPending, sendPending } from "./phone.js";
 import { $, back, device, isPhone, newVisit, refreshState, restart, session, show } from "./session.js";
 import { acceptTerms, answer, book, printSlip, renderDays, renderKeypad, renderTerms, submitDetails } from "./steps.js";
 
@@ -117,6 +118,7 @@ function wire() {
   document.querySelectorAll('[data-action="back"]').forEach((b) => b.addEventListener("click", back));
   document.querySelectorAll('[data-action="restart"]').forEach((b) => b.addEventListener("click", restart));
   $("#restart").addEventListener("click", restart);
+  $("#pending-drop").addEventListener("click", dropPending);
   $("#terms-read").addEventListener("change", (e) => { $("#terms-accept").disabled = !e.target.checked; });
   $("#terms-accept").addEventListener("click", acceptTerms);
   $("#terms-decline").addEventListener("click", restart);
@@ -164,22 +166,33 @@ function phoneLanguage() {
   return codes.find((c) => browser.some((b) => b === c.toLowerCase() || b.split("-")[0] === c)) || "ja";
 }
 
+/** After a reload the visit is gone: a refusal of the waiting request is shown where it waited. */
+function refusedAfterReload(error) {
+  $("#waiting-text").textContent = error.message;
+  $("#waiting-actions").hidden = false;
+}
+
 async function startPhone() {
-  session.visit = newVisit(phoneLanguage());
+  const pending = await getState("phone_pending");
+  session.visit = newVisit(pending ? pending.language : phoneLanguage());
   await loadStrings(session.visit.lang);
   applyStrings();
   wire();
+  if (pending) { await sendPending(refusedAfterReload); return; }
   await refreshState();
   renderLanguages();
   show("start", { remember: false });
 }
 
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  const version = document.querySelector('meta[name="shell-version"]')?.content || "dev";
+  navigator.serviceWorker.register(`/sw.js?v=${version}`, { type: "module", scope: "/" }).catch(() => {});
+}
+
 async function main() {
+  registerServiceWorker();
   if (isPhone()) { await startPhone(); return; }
-  if ("serviceWorker" in navigator) {
-    const version = document.querySelector('meta[name="shell-version"]')?.content || "dev";
-    navigator.serviceWorker.register(`/sw.js?v=${version}`, { type: "module", scope: "/" }).catch(() => {});
-  }
   session.visit = newVisit("ja");
   await loadClock();
   await loadStrings("ja");

@@ -4,6 +4,7 @@ import { formatDate, formatDay, formatTime, t } from "./i18n.js";
 import { offeredDays, usableLeases } from "./offer.js";
 import { enqueue, serverNow, uuid, waitForResult } from "./outbox.js";
 import { $, isPhone, refreshState, session, show } from "./session.js";
+import { bookFromPhone } from "./phone.js";
 import { renderSlip } from "./slip.js";
 
 const ANSWER_WAIT_MS = 10_000;
@@ -298,7 +299,7 @@ const TIME_TAKEN = ["slot_full", "room_unavailable", "event_full", "event_closed
 
 export async function book() {
   $("#book").disabled = true;
-  if (isPhone()) { await bookFromPhone(); return; }
+  if (isPhone()) { await bookFromPhone(payload(), refused); return; }
   const lease = session.visit.slot.lease;
   const op = await enqueue(session.visit.event ? "event.book" : "booking.create", payload(), { wantSlip: !lease });
   // The op is on disk. A lease guarantees the unit: the slip can print at once, online or not.
@@ -311,25 +312,8 @@ export async function book() {
   $("#waiting-actions").hidden = false;
 }
 
-/** On a phone the booking goes straight to the API (idempotent on booking_id). */
-async function bookFromPhone() {
-  show("waiting");
-  try {
-    const response = await fetch("/api/v1/bookings", {
-      method: "POST", body: JSON.stringify(payload()),
-      headers: { "Content-Type": "application/json", "Accept-Language": session.visit.lang },
-    });
-    const body = await response.json();
-    if (response.ok) { showSlip(body.booking); return; }
-    await refused(body.error);
-  } catch (err) {
-    $("#waiting-text").textContent = t("err_network");
-    $("#waiting-actions").hidden = false;
-  }
-}
-
 /** A refusal: back to the times when the time was the problem, else the message on the check screen. */
-async function refused(error) {
+export async function refused(error) {
   if (TIME_TAKEN.includes(error.code)) {
     // Someone else was quicker: back to the times, with the reason, details kept for a new pick.
     await openTimeScreen();
@@ -342,9 +326,8 @@ async function refused(error) {
 
 function showSlip(unit) {
   renderSlip($("#slip"), unit, session.kioskState.office, session.visit.service);
-  $("#open-booking").href = unit.join_url;
   show("slip");
-  if (!isPhone()) printSlip();
+  printSlip();
 }
 
 export function printSlip() {
