@@ -14,7 +14,7 @@ from ..domain.terms import check_consent
 from ..domain.visitors import check_may_book, strikes
 from ..tokens import join_token
 from .policy import office_calendar, terms_in_force
-from .units import taken_rooms
+from .units import taken_rooms_at
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _counseling_unit(store, settings, req, history, now):
     office_calendar(store, settings).check_counseling_start(req.start, now)
     _check_future_bookings(settings, history, now)
     start = tokyo(req.start)
-    taken = taken_rooms(store, start.date(), now).get(start, set())
+    taken = taken_rooms_at(store, start, now)
     room = assign_room(store.rooms(), taken, req.meeting_app, req.counselor or _last_counselor(history))
     return dict(start=start, end=start + SLOT, room=room.id, room_id=room.meeting_id,
                 meeting_app=room.app, counselor=room.counselor)
@@ -183,7 +183,7 @@ def reschedule_booking(store, settings, booking_id: str, new_start: datetime, no
             raise BookingNotFound()
         office_calendar(store, settings).check_counseling_start(new_start, now)
         start = tokyo(new_start)
-        taken = set(taken_rooms(store, start.date(), now).get(start, set()))
+        taken = taken_rooms_at(store, start, now)
         if booking.start == start:
             taken.discard(booking.room)
         room = assign_room(store.rooms(), taken, booking.meeting_app, booking.counselor)

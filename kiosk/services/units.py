@@ -18,3 +18,11 @@ def taken_rooms(store, day: date, now: datetime) -> dict:
     for lease in held_leases(store, day, now):
         taken.setdefault(datetime.fromisoformat(lease["start"]), set()).add(lease["room"])
     return taken
+
+
+def taken_rooms_at(store, start: datetime, now: datetime) -> set:
+    """The rooms nobody else may book at one `start` (a booking needs only its own slot)."""
+    taken = {b.room for b in store.bookings_starting(start) if b.is_active and b.room}
+    taken.update(lease["room"] for lease in held_leases(store, start.date(), now)
+                 if datetime.fromisoformat(lease["start"]) == start)
+    return taken

@@ -63,6 +63,33 @@ class AtomicJSONStorage(Storage):
         self._sig = None
         self._before_write = before_write
         self._after_rename = after_rename
+        self._fragments = {}   # (table, doc_id) -> (the document object, its JSON): see encode()
+
+    def changed(self, table: str, doc_id) -> None:
+        """A document is about to be changed in place (TinyDB's update does that): encode it anew."""
+        self._fragments.pop((table, str(doc_id)), None)   # TinyDB's keys on disk are strings
+
+    def encode(self, data) -> bytes:
+        """The file's JSON, re-encoding only documents that are new objects or marked changed.
+
+        A day file is rewritten whole at every booking; encoding each document once keeps a
+        write's cost at the changed document, not the day's. Same bytes as orjson.dumps(data).
+        """
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            return orjson.dumps(data)
+        cache, fragments, parts = self._fragments, {}, []
+        for name, table in data.items():
+            docs = []
+            for doc_id, doc in table.items():
+                key = (name, doc_id)
+                cached = cache.get(key)
+                if cached is None or cached[0] is not doc:
+                    cached = (doc, b'"%s":%s' % (str(doc_id).encode(), orjson.dumps(doc)))
+                fragments[key] = cached
+                docs.append(cached[1])
+            parts.append(orjson.dumps(name) + b":{" + b",".join(docs) + b"}")
+        self._fragments = fragments
+        return b"{" + b",".join(parts) + b"}"
 
     def read(self):
         sig = signature(self.path)
@@ -74,16 +101,17 @@ class AtomicJSONStorage(Storage):
                 content = f.read()
             self._data = orjson.loads(content) if content.strip() else None
             self._sig = sig
+            self._fragments = {}
         return self._data
 
     def write(self, data):
         if self._before_write:
             self._before_write(self.path)
         try:
-            write_atomically(self.path, orjson.dumps(data), sync_dir=self._after_rename is None)
+            write_atomically(self.path, self.encode(data), sync_dir=self._after_rename is None)
         except BaseException:
             # TinyDB changed our cached dict in place before calling us; it is not on disk.
-            self._data, self._sig = None, None
+            self._data, self._sig, self._fragments = None, None, {}
             raise
         self._data, self._sig = data, signature(self.path)
         if self._after_rename:

@@ -60,8 +60,9 @@ class OfficeConfig:
         self._config_table("terms").insert(record)
 
     def restrictions_for(self, jobseeker_no: str) -> list[Restriction]:
-        found = self._config_table("restrictions").search(Query().jobseeker_no == jobseeker_no)
-        return [Restriction.from_record(r) for r in found]
+        # A plain scan: building a TinyDB Query costs more than reading this short table.
+        found = self._config_table("restrictions").all()
+        return [Restriction.from_record(r) for r in found if r.get("jobseeker_no") == jobseeker_no]
 
     def save_restriction(self, restriction: Restriction) -> None:
         self._config_table("restrictions").upsert(restriction.to_record(), Query().id == restriction.id)

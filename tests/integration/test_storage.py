@@ -3,12 +3,16 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
+
+import orjson
 
 import pytest
 
 from kiosk.services import office as office_service
 from kiosk.services.bookings import Context, create_booking
 from kiosk.storage import Store
+from kiosk.domain.calendar import TOKYO
 from tests.factories import NOW, day_records, make_booking, make_payload
 
 
@@ -121,3 +125,20 @@ def test_removing_an_audit_line_breaks_the_chain(data_dir):
     lines = path.read_text().splitlines()
     path.write_text("\n".join([lines[0], lines[2]]) + "\n")
     assert "chain broken" in store.audit.verify()["error"]
+
+
+def test_a_day_file_rewritten_from_cached_fragments_has_the_same_bytes_as_a_full_encoding(data_dir):
+    store = Store(data_dir)
+    bookings = [make_booking(start=datetime(2026, 12, 3, 10, 30, tzinfo=TOKYO), room=f"r{i}") for i in range(5)]
+    with store.transaction():
+        for b in bookings:
+            store.save_booking(b)
+        store.save_booking(bookings[2].cancel(NOW, "visitor"))                 # changed in place by TinyDB
+        store.save_booking(bookings[4].reschedule(NOW, "staff", bookings[4].start + timedelta(days=1),
+                                                  bookings[4].end + timedelta(days=1)))  # removed from this day
+    path = data_dir / "bookings" / "2026-12" / "2026-12-03.json"
+    on_disk = path.read_bytes()
+    assert on_disk == orjson.dumps(orjson.loads(on_disk))
+    statuses = {r["booking_id"]: r["status"] for r in orjson.loads(on_disk)["bookings"].values()}
+    assert statuses == {b.booking_id: "cancelled" if b is bookings[2] else "confirmed" for b in bookings[:4]}
+    store.close()
