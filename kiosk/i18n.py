@@ -9,11 +9,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 
-# Visitor language -> catalog folder; languages without a catalog yet read English.
-CATALOGS = {"ja": "ja", "ja-easy": "ja_Hira", "en": "en"}
+# Visitor language -> catalog folder (translations/FOLDER/LC_MESSAGES/messages.po).
+CATALOGS = {"ja": "ja", "ja-easy": "ja_Hira", "en": "en", "zh-Hans": "zh_Hans", "ko": "ko", "pt-BR": "pt_BR",
+            "es": "es", "vi": "vi", "tl": "tl", "ne": "ne", "id": "id", "th": "th"}
+# やさしい日本語 writes furigana as <ruby>漢字<rt>かんじ</rt></ruby>, the only markup a catalog may hold.
+RUBY = re.compile(r"<ruby>(.*?)<rt>(.*?)</rt></ruby>")
 
 
 # Each visitor language by its own name, in the order the language pickers show them.
@@ -43,8 +47,29 @@ def _translations(folder: str):
     return found if isinstance(found, Translations) else NullTranslations()
 
 
+def plain(text: str) -> str:
+    """Text for places without markup (JSON messages, calendar files): 漢字（かんじ）."""
+    return RUBY.sub(lambda m: f"{m.group(1)}（{m.group(2)}）", text)
+
+
+def as_markup(text: str) -> Markup:
+    """HTML with everything escaped except the catalog's ruby and rt tags."""
+    return Markup(re.sub(r"&lt;(/?)(ruby|rt)&gt;", r"<\1\2>", str(escape(text))))
+
+
 def translate(message: str, language: str | None, **params) -> str:
-    """`message` (an English msgid) in `language`, its %(name)s or {name} placeholders filled."""
+    """`message` in `language` as plain text (API messages, calendar files, page titles)."""
+    return plain(translate_raw(message, language, **params))
+
+
+def translate_markup(message: str, language: str | None, **params) -> Markup:
+    """`message` in `language` for an HTML page: furigana as real ruby."""
+    return as_markup(translate_raw(message, language, **params))
+
+
+def translate_raw(message: str, language: str | None, **params) -> str:
+    """`message` (an English msgid) in `language`, its %(name)s or {name} placeholders filled;
+    ruby tags kept as the catalog has them (the PWA renders them)."""
     text = _translations(catalog_for(language)).gettext(message)
     if not params:
         return text
@@ -56,3 +81,19 @@ def translate(message: str, language: str | None, **params) -> str:
 def clear_cache() -> None:
     """Forget loaded catalogs (after `pybabel compile` in a running process, e.g. tests)."""
     _translations.cache_clear()
+
+
+def date_patterns(language: str) -> dict:
+    """Babel's (CLDR) date patterns and names for a language, for browsers whose Intl lacks it
+    (Chromium has no Nepali): the PWA formats dates with these, as format_date would."""
+    from babel import Locale
+    from babel.dates import get_date_format, get_day_names, get_month_names
+    locale = Locale.parse(babel_locale(language))
+    day = locale.datetime_skeletons.get("MEd")
+    return {
+        "full": get_date_format("full", locale=locale).pattern,
+        "day": day.pattern if day else "M/d E",
+        "months": [get_month_names("wide", locale=locale)[m] for m in range(1, 13)],
+        "days": [get_day_names("wide", locale=locale)[d] for d in range(7)],          # Monday first
+        "days_short": [get_day_names("abbreviated", locale=locale)[d] for d in range(7)],
+    }

@@ -4,15 +4,31 @@ from typing import Callable
 
 from flask import g, request
 
-# Locales flask-babel formats and translates the request in (Accept-Language). Messages in an
-# explicit visitor language, やさしい日本語 included, come from kiosk/i18n.py.
-CATALOG_LOCALES = ("ja", "en")
-LANGUAGE_TO_LOCALE = {"ja": "ja", "ja-easy": "ja", "en": "en"}
+from .domain.requests import LANGUAGES
+from .i18n import babel_locale
+
+# Accept-Language tags a browser may send for a visitor language besides the code itself.
+ALIASES = {"fil": "tl", "zh-CN": "zh-Hans", "zh-SG": "zh-Hans", "zh": "zh-Hans", "pt": "pt-BR"}
 
 
-def locale_for(language: str) -> str:
-    """The gettext locale for a visitor language code (see LANGUAGES)."""
-    return LANGUAGE_TO_LOCALE.get(language, "en")
+def request_language() -> str:
+    """The visitor language of this request: the payload's or op's (g.lang), else the
+    browser's Accept-Language, else Japanese."""
+    lang = g.get("lang")
+    if lang:
+        return lang
+    for tag, _ in request.accept_languages:
+        tag = ALIASES.get(tag, tag)
+        for code in LANGUAGES:
+            if tag.lower() == code.lower() or tag.split("-")[0].lower() == code.split("-")[0].lower():
+                return code
+    return "ja"
+
+
+def select_locale() -> str:
+    """flask-babel's locale: the request's visitor language, as Babel names it."""
+    return babel_locale(request_language())
+
 
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
@@ -32,14 +48,6 @@ class Madoguchi:
         self.limits.setdefault("enroll", RateLimiter(limit=10, window=60))
         self.limits.setdefault("booking", RateLimiter(limit=self.settings.RATE_LIMIT_BOOKINGS_PER_MINUTE, window=60))
         self.limits.setdefault("cancel", RateLimiter(limit=self.settings.RATE_LIMIT_CANCELS_PER_MINUTE, window=60))
-
-
-def select_locale() -> str:
-    """The visitor's language (booking payload), else Accept-Language, else Japanese."""
-    lang = g.get("lang")
-    if lang:
-        return locale_for(lang)
-    return request.accept_languages.best_match(CATALOG_LOCALES) or "ja"
 
 
 def install_headers(app) -> None:

@@ -2,8 +2,9 @@
 from .bookings import audit, bookings, sweep, visitor
 from .kiosks import kiosk
 from .office import closure, demo, event, room, terms
+from .translate import translate
 
 
 def register_cli(app) -> None:
-    for command in (demo, room, closure, event, bookings, sweep, audit, terms, visitor, kiosk):
+    for command in (demo, room, closure, event, bookings, sweep, audit, terms, visitor, kiosk, translate):
         app.cli.add_command(command)

@@ -1,5 +1,6 @@
 """Terms versions and the consent a booking must carry (S1, S8, S9, C1)."""
 import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -17,6 +18,12 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def shown_with_summary(summary: dict, japanese: str) -> str:
+    """What a visitor reading a summary language sees: the summary, then the full Japanese text.
+    Its sha256 is what their consent names."""
+    return json.dumps(summary, ensure_ascii=False, sort_keys=True) + "\n\n" + japanese
+
+
 @dataclass(frozen=True)
 class TermsVersion:
     """One version of one terms document, in Japanese (authoritative) and translations."""
@@ -26,11 +33,16 @@ class TermsVersion:
     effective_from: date
     texts: dict = field(default_factory=dict)
     title: dict = field(default_factory=dict)
+    summaries: dict = field(default_factory=dict)   # lang -> {title, governs, articles}: shown with the Japanese text
 
     @cached_property
     def digests(self) -> dict:
-        """lang -> sha256 of that text (hashed once per version, not on every booking)."""
-        return {lang: sha256_text(text) for lang, text in self.texts.items()}
+        """lang -> sha256 of what a visitor reading that language is shown (hashed once per version)."""
+        digests = {lang: sha256_text(text) for lang, text in self.texts.items()}
+        for lang, summary in self.summaries.items():
+            if lang not in digests:
+                digests[lang] = sha256_text(shown_with_summary(summary, self.texts["ja"]))
+        return digests
 
     def sha256(self, lang: str = "ja") -> str:
         return self.digests[lang]

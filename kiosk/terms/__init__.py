@@ -1,4 +1,6 @@
-"""The office's terms documents as data: catalog.json and one text file per version and language."""
+"""The office's terms documents as data: catalog.json, one text file per version and language
+(ja governs, en is a full reference translation), and summary.LANG.json: a plain-language
+summary of each article for the other languages, shown above the full Japanese text."""
 import json
 from datetime import date
 from functools import lru_cache
@@ -18,7 +20,10 @@ def builtin_versions() -> tuple[TermsVersion, ...]:
         for v in doc["versions"]:
             folder = HERE / doc["doc"] / v["version"]
             texts = {lang: (folder / f"{lang}.txt").read_text(encoding="utf-8") for lang in v["languages"]}
-            versions.append(TermsVersion(doc["doc"], v["version"], date.fromisoformat(v["effective_from"]), texts, doc["title"]))
+            summaries = {path.name[len("summary."):-len(".json")]: json.loads(path.read_text(encoding="utf-8"))
+                         for path in sorted(folder.glob("summary.*.json"))}
+            versions.append(TermsVersion(doc["doc"], v["version"], date.fromisoformat(v["effective_from"]), texts,
+                                         doc["title"], summaries))
     return tuple(versions)
 
 

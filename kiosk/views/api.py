@@ -51,23 +51,37 @@ def events():
     return jsonify({"events": open_events(office().store, office().now())})
 
 
-def terms_in_force_json(lang: str | None) -> list[dict]:
-    """The versions in force, each in Japanese (governing) and `lang`, or every language when None."""
+def terms_in_force_json(lang: str | None, summary_text: bool = True) -> list[dict]:
+    """The versions in force, each in Japanese (governing) and `lang`, or every language when None.
+
+    A language with a full translation (en) has `kind` "full"; another has "summary": the
+    summary of each article and, as `text`, the full Japanese text shown below it (left out
+    with `summary_text=False`: the Japanese entry has it, and a kiosk's state stays small).
+    """
     store = office().store
     with store.transaction():
         current = terms_in_force(store, office().now())
     names = titles()
     result = []
     for doc, version in sorted(current.items()):
-        for text_lang, text in version.texts.items():
+        for text_lang in version.digests:
             if lang and text_lang not in (lang, "ja"):
                 continue
-            result.append({
+            entry = {
                 "doc": doc, "version": version.version, "lang": text_lang,
                 "title": names.get(doc, {}).get(text_lang) or names.get(doc, {}).get("ja", doc),
                 "sha256": version.sha256(text_lang), "effective_from": version.effective_from.isoformat(),
-                "governing": text_lang == "ja", "text": text,
-            })
+                "governing": text_lang == "ja", "kind": "full", "text": version.texts.get(text_lang),
+            }
+            if text_lang not in version.texts:
+                summary = version.summaries[text_lang]
+                entry.update(kind="summary", title=summary["title"], text_lang="ja",
+                             summary={"governs": summary["governs"], "articles": summary["articles"]})
+                if summary_text:
+                    entry["text"] = version.texts["ja"]
+                else:
+                    del entry["text"]
+            result.append(entry)
     return result
 
 
@@ -76,7 +90,7 @@ def terms():
     lang = request.args.get("lang")
     if lang is not None and lang not in LANGUAGES:
         raise InvalidRequest(N_("Unknown language."))
-    return jsonify({"terms": terms_in_force_json(lang)})
+    return jsonify({"terms": terms_in_force_json(lang, request.args.get("summary_text") != "0")})
 
 
 @bp.post("/bookings")

@@ -1,10 +1,10 @@
 """One place that turns refusals and HTTP errors into clear JSON (API) or a plain page."""
 from flask import Response, g, jsonify, request
-from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import DomainError, N_
 from ..i18n import translate
+from ..web import request_language
 
 HTTP_MESSAGES = {
     400: N_("The request is not valid."),
@@ -21,18 +21,12 @@ def _wants_json() -> bool:
 
 
 def describe(err: DomainError, language: str | None = None) -> str:
-    """The refusal's message in `language` (a visitor language code), else the request's locale."""
-    if language:
-        return translate(err.message, language, **err.params)
-    return gettext(err.message, **err.params) if err.params else gettext(err.message)
+    """The refusal's message in `language` (a visitor language code), else the request's."""
+    return translate(err.message, language or request_language(), **err.params)
 
 
 def error_response(code: str, message: str, status: int, params=None, field=None):
-    lang = g.get("lang")
-    if lang:
-        text = translate(message, lang, **(params or {}))
-    else:
-        text = gettext(message, **(params or {})) if params else gettext(message)
+    text = translate(message, request_language(), **(params or {}))
     body = {"error": {"code": code, "message": text}}
     if field:
         body["error"]["field"] = field

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from ..domain.calendar import tokyo
 from ..domain.errors import DomainError
 from ..domain.requests import LANGUAGES
-from ..i18n import NATIVE_NAMES, babel_locale, html_lang, translate
+from ..i18n import NATIVE_NAMES, babel_locale, html_lang, translate, translate_markup
 from ..openapi import document
 from ..schemas import Schema
 from ..services import join as join_service
@@ -49,7 +49,11 @@ def _when(start: datetime, end: datetime | None, locale: str) -> tuple[str, str]
 
 
 def _translator(lang):
-    return lambda key, **p: translate(STRINGS[key], lang, **p)
+    """t(key) gives HTML (furigana as ruby); t.plain(key) plain text, for the page title."""
+    def t(key, **params):
+        return translate_markup(STRINGS[key], lang, **params)
+    t.plain = lambda key, **params: translate(STRINGS[key], lang, **params)
+    return t
 
 
 @bp.get("/j/<token>")
@@ -78,7 +82,7 @@ def join(token):
         "updated": office().now().isoformat(),
     }
     t = _translator(lang)
-    script_data = {"lang": lang, "token": token, "strings": {key: t(key) for key in SCRIPT_STRINGS}}
+    script_data = {"lang": lang, "token": token, "strings": {key: t.plain(key) for key in SCRIPT_STRINGS}}
     return render_template("join.html", lang=lang, view=view, language_names=NATIVE_NAMES, token=token,
                            messages=MESSAGES, message=request.args.get("m"), fresh=request.args.get("new") == "1",
                            checkin_open=booking is not None and office().now() >= booking.start - join_service.CHECKIN_OPENS,

@@ -70,7 +70,7 @@ def state():
     return jsonify({
         "kiosk": {"kiosk_id": kiosk["id"], "name": kiosk["name"]},
         **office_info(),
-        "terms": terms_in_force_json(None),
+        "terms": terms_in_force_json(None, summary_text=False),
         "calendar": calendar_days(state.store, settings, tokyo(now).date(), settings.BOOKING_HORIZON_DAYS + 1, now),
         "events": open_events(state.store, now),
         # Each lease with its slip's QR; `?slips=0` leaves them out (the kiosk gets them by sync).

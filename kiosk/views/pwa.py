@@ -4,11 +4,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext
 
 from ..domain.requests import LANGUAGES
 from ..ui_strings import STRINGS
-from ..i18n import translate
+from ..i18n import date_patterns, translate, translate_raw
+from ..web import request_language
 from ..slips import qr_svg
 from . import base_url, office
 
@@ -16,7 +16,7 @@ bp = Blueprint("pwa", __name__)
 
 SHELL_FILES = ["css/kiosk.css", "js/kiosk.js", "js/session.js", "js/steps.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
                "js/slip.js", "js/join.js", "js/phone.js", "icons/icon-192.png", "icons/icon-512.png"]
-SHELL_LANGUAGES = ["ja", "ja-easy", "en"]
+SHELL_LANGUAGES = list(LANGUAGES)
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +84,7 @@ def shell():
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    name = gettext("Madoguchi: book at %(office)s", office=office().settings.OFFICE_NAME)
+    name = translate("Madoguchi: book at %(office)s", request_language(), office=office().settings.OFFICE_NAME)
     response = jsonify({
         "name": name, "short_name": "窓口", "start_url": "/kiosk", "scope": "/", "display": "standalone",
         "background_color": "#ffffff", "theme_color": "#0b5cad", "lang": "ja",
@@ -101,6 +101,7 @@ def strings(lang):
     """The UI strings in one visitor language (English where its catalog has none yet)."""
     if lang not in LANGUAGES:
         abort(404)
-    response = jsonify({key: translate(msgid, lang) for key, msgid in STRINGS.items()})
+    strings = {key: translate_raw(msgid, lang) for key, msgid in STRINGS.items()}
+    response = jsonify({**strings, "_dates": date_patterns(lang)})
     response.headers["Cache-Control"] = "no-cache"
     return response

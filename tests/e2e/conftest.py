@@ -94,6 +94,16 @@ def page(context):
     assert not errors, f"JavaScript errors: {errors}"
 
 
+def wait_until(page, expression: str, timeout: float = 10000):
+    """Poll a JavaScript expression until it is truthy. (Playwright's wait_for_function polls with
+    eval inside the page, which the app's Content-Security-Policy rightly forbids.)"""
+    for _ in range(int(timeout // 100)):
+        if page.evaluate(f"() => Boolean({expression})"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout} ms: {expression}")
+
+
 def enrollment_code(app, name="入口") -> str:
     office = app.extensions["madoguchi"]
     return kiosk_service.enroll(office.store, office.now(), "test", name)["code"]
@@ -105,7 +115,7 @@ def enroll(page, app, name="入口"):
     page.fill("#setup-code", enrollment_code(app, name))
     page.click("#setup-form button[type=submit]")
     page.wait_for_selector('[data-screen="start"]:not([hidden])')
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 def shot(page, name: str):

@@ -1,7 +1,7 @@
 """axe-core on every step of the kiosk, in Japanese and English; screenshots at kiosk and phone size."""
 import pytest
 
-from tests.e2e.conftest import assert_accessible, enroll, shot
+from tests.e2e.conftest import assert_accessible, enroll, shot, wait_until
 
 STEPS = ["start", "terms", "eligibility", "time", "details", "confirm", "slip"]
 
@@ -21,7 +21,7 @@ def walk(page, lang_label, lang, size):
     page.click("#terms-accept")
     step("eligibility")
     for n in range(1, 5):
-        page.wait_for_function(f"document.querySelector('#question-progress').textContent.includes('{n}')")
+        wait_until(page, f"document.querySelector('#question-progress').textContent.includes('{n}')")
         page.click("#answer-yes")
     step("time")
     page.click(".slot >> nth=5")

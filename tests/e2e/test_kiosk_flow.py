@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 
 from kiosk.tokens import read_join_token
-from tests.e2e.conftest import decode_slip_qr, enroll, shot
+from tests.e2e.conftest import decode_slip_qr, enroll, shot, wait_until
 
 
 def walk_to_time(page, lang_label="日本語", service="counseling"):
@@ -14,7 +14,7 @@ def walk_to_time(page, lang_label="日本語", service="counseling"):
     page.click("#terms-accept")
     questions = 4 if service == "counseling" else 1
     for n in range(1, questions + 1):
-        page.wait_for_function(f"document.querySelector('#question-progress').textContent.includes('{n}')")
+        wait_until(page, f"document.querySelector('#question-progress').textContent.includes('{n}')")
         page.click("#answer-yes")
     page.wait_for_selector('[data-screen="time"]:not([hidden])')
 
@@ -38,7 +38,7 @@ def test_a_full_online_booking_prints_a_slip_whose_qr_carries_room_and_time(page
     page.click("#book")
     page.wait_for_selector('[data-screen="slip"]:not([hidden])')
     shot(page, f"kiosk-slip-{lang}")
-    page.wait_for_function("window.__prints === 1")  # the kiosk printed the slip by itself
+    wait_until(page, "window.__prints === 1")  # the kiosk printed the slip by itself
     room_on_slip = page.inner_text("#slip-room")
     url = decode_slip_qr(page, tmp_path)
     claims = read_join_token("e2e-secret", url.rsplit("/j/", 1)[1])

@@ -1,5 +1,5 @@
 """X2: the whole booking works with a keyboard alone (Tab to move, Enter or Space to act)."""
-from tests.e2e.conftest import enroll, server_bookings, wait_outbox_empty
+from tests.e2e.conftest import enroll, server_bookings, wait_outbox_empty, wait_until
 
 
 def press_on(page, selector, key="Enter", limit=80):
@@ -20,7 +20,7 @@ def test_a_booking_can_be_made_with_the_keyboard_alone(page, e2e_app):
     press_on(page, "#terms-read", key="Space")
     press_on(page, "#terms-accept")
     for n in range(1, 5):
-        page.wait_for_function(f"document.querySelector('#question-progress').textContent.includes('{n}')")
+        wait_until(page, f"document.querySelector('#question-progress').textContent.includes('{n}')")
         press_on(page, "#answer-yes")
     page.wait_for_selector('section[data-screen="time"]:not([hidden])')
     press_on(page, ".slot")

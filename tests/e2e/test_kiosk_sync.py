@@ -1,7 +1,7 @@
 """The kiosk's outbox in real Chromium: offline, reloads, resets, errors (sync.md tests 2-4)."""
 from kiosk.services import kiosks as kiosk_service
 from kiosk.tokens import read_join_token
-from tests.e2e.conftest import decode_slip_qr, enroll, outbox_count, server_bookings, shot, wait_outbox_empty
+from tests.e2e.conftest import decode_slip_qr, enroll, outbox_count, server_bookings, shot, wait_outbox_empty, wait_until
 from tests.e2e.test_kiosk_flow import fill_details, walk_to_time
 
 
@@ -114,6 +114,6 @@ def test_a_revoked_kiosk_keeps_its_outbox_and_says_it_needs_enrollment(page, e2e
     kiosk_service.revoke(office.store, office.now(), "test", "入口")
     walk_to_time(page)
     book_first_slot(page)
-    page.wait_for_function("document.querySelector('#status').textContent.length > 0")
-    page.wait_for_function("document.querySelector('#status').dataset.reenroll === 'true'", timeout=10000)
+    wait_until(page, "document.querySelector('#status').textContent.length > 0")
+    wait_until(page, "document.querySelector('#status').dataset.reenroll === 'true'", timeout=10000)
     assert outbox_count(page) == 1 and server_bookings(e2e_app) == []

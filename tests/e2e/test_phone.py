@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from kiosk.tokens import join_token
-from tests.e2e.conftest import assert_accessible, enroll, server_bookings, shot
+from tests.e2e.conftest import assert_accessible, enroll, server_bookings, shot, wait_until
 from tests.e2e.test_kiosk_flow import fill_details
 from tests.factories import make_payload
 from tests.live_api import bookable_starts, live_consent
@@ -31,7 +31,7 @@ def fill_phone_flow(phone, slot=3, name="Ana Silva", number="28010-24680"):
     phone.check("#terms-read")
     phone.click("#terms-accept")
     for n in range(1, 5):
-        phone.wait_for_function(f"document.querySelector('#question-progress').textContent.includes('{n}')")
+        wait_until(phone, f"document.querySelector('#question-progress').textContent.includes('{n}')")
         phone.click("#answer-yes")
     phone.click(f".slot >> nth={slot}")
     fill_details(phone, name=name, number=number)
@@ -59,7 +59,7 @@ def test_a_visitor_books_on_their_own_phone_and_lands_on_the_booking_page(phone,
 
 def test_a_phone_offline_at_book_waits_then_books_exactly_once_when_back(phone, e2e_app):
     fill_phone_flow(phone, slot=2)
-    phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(phone, "navigator.serviceWorker.controller !== null", timeout=15000)
     phone.context.set_offline(True)
     phone.click("#book")
     phone.wait_for_selector("#waiting-title:text-is('Not confirmed yet')")
@@ -127,7 +127,7 @@ def test_on_the_join_page_a_wrong_cancel_is_refused_and_the_right_one_cancels(ph
 
 def test_a_waiting_phone_booking_can_be_dropped_and_is_never_sent(phone, e2e_app):
     fill_phone_flow(phone, slot=1)
-    phone.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(phone, "navigator.serviceWorker.controller !== null", timeout=15000)
     phone.context.set_offline(True)
     phone.click("#book")
     phone.click("#pending-drop")

@@ -5,11 +5,45 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from kiosk.domain.requests import LANGUAGES
+from kiosk.i18n import CATALOGS as BY_LANGUAGE
 from kiosk.ui_strings import STRINGS
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGS = ["ja", "ja_Hira", "en"]
+CATALOGS = sorted(BY_LANGUAGE.values())
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+RUBY = re.compile(r"<ruby>([^<>]+)<rt>([^<>]+)</rt></ruby>")
+
+
+def test_every_visitor_language_has_its_own_catalog():
+    assert set(BY_LANGUAGE) == set(LANGUAGES) and len(set(BY_LANGUAGE.values())) == len(LANGUAGES)
+    for folder in CATALOGS:
+        assert (ROOT / "translations" / folder / "LC_MESSAGES" / "messages.po").exists(), folder
+
+
+@pytest.mark.parametrize("lang", CATALOGS)
+def test_each_catalog_names_its_review_status(lang):
+    catalog = read_po(open(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb"))
+    assert "needs native review" in catalog.last_translator or "reviewed by" in catalog.last_translator.lower()
+
+
+@pytest.mark.parametrize("lang", CATALOGS)
+def test_only_well_formed_furigana_is_markup_in_a_catalog(lang):
+    for message in read_po(open(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb")):
+        if message.id:
+            assert "<" not in RUBY.sub("", message.string), f"{lang}: markup in {message.string!r}"
+
+
+def test_compiling_the_catalogs_gives_no_warnings(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    shutil.copytree(ROOT / "translations", tmp_path / "t")
+    out = subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(tmp_path / "t"),
+                          "--statistics"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "warning" not in (out.stdout + out.stderr).lower(), out.stdout + out.stderr
+    assert out.stderr.count("(100%)") == len(CATALOGS), out.stderr
 
 
 @pytest.mark.parametrize("lang", CATALOGS)
@@ -43,6 +77,12 @@ def test_the_pwa_uses_only_known_string_keys():
 def test_every_booking_status_and_service_has_a_string():
     from kiosk.domain.bookings import SERVICES, STATES
     assert {f"status_{s}" for s in STATES + ("registering",)} | {f"service_{s}" for s in SERVICES} <= set(STRINGS)
+
+
+def test_easy_japanese_furigana_is_ruby_on_pages_and_plain_in_messages():
+    from kiosk.i18n import translate, translate_markup
+    assert "<ruby>" in translate_markup("Accept and continue", "ja-easy")
+    assert "<" not in translate("Accept and continue", "ja-easy") and "（" in translate("Accept and continue", "ja-easy")
 
 
 def test_server_side_strings_fill_both_placeholder_styles():

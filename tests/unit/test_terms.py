@@ -63,3 +63,26 @@ def test_no_consent_or_a_missing_document_is_refused():
 def test_an_event_needs_only_the_online_services_terms():
     current = current_versions(builtin_versions(), date(2026, 12, 1))
     check_consent(consent(services=("online-services",)), "event", current)
+
+
+def test_every_language_without_a_full_translation_has_a_summary_of_every_article():
+    import re
+    from kiosk.domain.requests import LANGUAGES
+    from kiosk.terms import builtin_versions
+    for version in builtin_versions():
+        articles = len(re.findall(r"^第\s*[０-９0-9]+\s*条", version.texts["ja"], flags=re.M))
+        assert articles == 12
+        for lang in set(LANGUAGES) - set(version.texts):
+            summary = version.summaries[lang]
+            assert [a["number"] for a in summary["articles"]] == list(range(1, articles + 1)), (version.doc, lang)
+            assert all(a["heading"].strip() and a["summary"].strip() for a in summary["articles"])
+            assert summary["governs"].strip() and summary["title"].strip() and "needs native review" in summary["review"]
+
+
+def test_a_consent_names_the_digest_of_what_was_shown_in_a_summary_language():
+    from kiosk.domain.terms import sha256_text, shown_with_summary
+    from kiosk.terms import builtin_versions
+    version = builtin_versions()[0]
+    shown = shown_with_summary(version.summaries["ko"], version.texts["ja"])
+    assert version.sha256("ko") == sha256_text(shown) != version.sha256("ja")
+    assert version.accepts(sha256_text(shown)) and not version.accepts(sha256_text(shown + " "))

@@ -4,7 +4,49 @@ export const LANGUAGES = [
   ["ko", "한국어"], ["pt-BR", "Português"], ["es", "Español"], ["vi", "Tiếng Việt"],
   ["tl", "Tagalog"], ["ne", "नेपाली"], ["id", "Bahasa Indonesia"], ["th", "ไทย"],
 ];
-const HTML_LANG = { "ja-easy": "ja", "zh-Hans": "zh-Hans", "pt-BR": "pt-BR" };
+const HTML_LANG = { "ja-easy": "ja" };
+// やさしい日本語 carries furigana as <ruby>漢字<rt>かんじ</rt></ruby>: rendered as ruby elements,
+// never parsed as HTML; in attributes (read aloud) the kanji alone.
+const RUBY = /<ruby>(.*?)<rt>(.*?)<\/rt><\/ruby>/g;
+export const plain = (text) => text.replace(RUBY, "$1");
+
+function rubyNodes(text) {
+  const nodes = [];
+  let last = 0;
+  for (const m of text.matchAll(RUBY)) {
+    if (m.index > last) nodes.push(document.createTextNode(text.slice(last, m.index)));
+    const ruby = document.createElement("ruby");
+    const rt = document.createElement("rt");
+    rt.textContent = m[2];
+    ruby.append(m[1], rt);
+    nodes.push(ruby);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
+
+function rubify(node) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    if (node.data.includes("<ruby>") && node.parentNode) node.replaceWith(...rubyNodes(node.data));
+    return;
+  }
+  if (node.nodeType !== Node.ELEMENT_NODE) return;
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  const found = [];
+  while (walker.nextNode()) if (walker.currentNode.data.includes("<ruby>")) found.push(walker.currentNode);
+  found.forEach(rubify);
+}
+
+/** Every string the screens show goes through textContent; furigana become ruby wherever they land. */
+export function renderRuby(root = document.body) {
+  rubify(root);
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "characterData") rubify(r.target); else r.addedNodes.forEach(rubify);
+    }
+  }).observe(root, { subtree: true, childList: true, characterData: true });
+}
 let strings = {};
 let current = "ja";
 const japanese = {};
@@ -34,19 +76,54 @@ export const tJa = (key, params) => t(key, params, japanese);
 /** Fill every element marked data-t (text) or data-t-label (aria-label). */
 export function applyStrings(root = document) {
   root.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
-  root.querySelectorAll("[data-t-label]").forEach((el) => el.setAttribute("aria-label", t(el.dataset.tLabel)));
-  root.querySelectorAll("[data-t-alt]").forEach((el) => el.setAttribute("alt", t(el.dataset.tAlt)));
+  root.querySelectorAll("[data-t-label]").forEach((el) => el.setAttribute("aria-label", plain(t(el.dataset.tLabel))));
+  root.querySelectorAll("[data-t-alt]").forEach((el) => el.setAttribute("alt", plain(t(el.dataset.tAlt))));
 }
 
-/** Date with weekday and time, in the language's own format, always on Tokyo's clock. */
+// Dates in the language's own format, always on Tokyo's clock: the browser's Intl where it knows
+// the language; else CLDR patterns from the server (Babel's, the same the join page uses).
+const INTL = { "ja-easy": "ja", th: "th-u-ca-gregory" };  // Thai: the Gregorian year, as on the slip
+const knows = (lang) => Intl.DateTimeFormat.supportedLocalesOf([INTL[lang] || lang]).length > 0;
+
+function tokyoParts(date) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", {
+    timeZone: "Asia/Tokyo", year: "numeric", month: "numeric", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  const monday0 = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday);
+  return { y: +parts.year, M: +parts.month, d: +parts.day, E: monday0, H: +parts.hour, m: +parts.minute };
+}
+
+/** Format with a CLDR pattern (y, M, d, E, H, m and 'literals'): what Babel's format_date does. */
+function cldr(pattern, date, names) {
+  const v = tokyoParts(date);
+  return pattern.replace(/'([^']*)'|([yMdEHm])\2*/g, (token, literal, letter) => {
+    if (literal !== undefined) return literal || "'";
+    const n = token.length;
+    const pad = (x) => String(x).padStart(n, "0");
+    if (letter === "y") return n === 2 ? String(v.y).slice(-2) : String(v.y);
+    if (letter === "M") return n >= 3 ? names.months[v.M - 1] : pad(v.M);
+    if (letter === "E") return n >= 4 ? names.days[v.E] : names.days_short[v.E];
+    return pad(v[letter]);
+  });
+}
+
+function format(iso, lang, options, pattern) {
+  const date = new Date(iso);
+  if (knows(lang) || !strings._dates || lang !== current) {
+    return new Intl.DateTimeFormat(INTL[lang] || lang, { timeZone: "Asia/Tokyo", ...options }).format(date);
+  }
+  return cldr(strings._dates[pattern] || pattern, date, strings._dates);
+}
+
+/** Date with weekday. */
 export function formatDate(iso, lang = current) {
-  return new Intl.DateTimeFormat(HTML_LANG[lang] || lang, { timeZone: "Asia/Tokyo", year: "numeric", month: "long", day: "numeric", weekday: "long" }).format(new Date(iso));
+  return format(iso, lang, { year: "numeric", month: "long", day: "numeric", weekday: "long" }, "full");
 }
 
 export function formatTime(iso, lang = current) {
-  return new Intl.DateTimeFormat(HTML_LANG[lang] || lang, { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
+  return format(iso, lang, { hour: "2-digit", minute: "2-digit", hour12: false }, "HH:mm");
 }
 
 export function formatDay(isoDate, lang = current) {
-  return new Intl.DateTimeFormat(HTML_LANG[lang] || lang, { timeZone: "Asia/Tokyo", month: "numeric", day: "numeric", weekday: "short" }).format(new Date(`${isoDate}T12:00:00+09:00`));
+  return format(`${isoDate}T12:00:00+09:00`, lang, { month: "numeric", day: "numeric", weekday: "short" }, "day");
 }

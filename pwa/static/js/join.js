@@ -34,9 +34,12 @@ function tick() {
     return;
   }
   const seconds = Math.floor((start - now) / 1000);
-  const days = Math.floor(seconds / 86400);
-  const rest = `${Math.floor((seconds % 86400) / 3600)}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
-  const dayText = new Intl.NumberFormat(document.documentElement.lang, { style: "unit", unit: "day", unitDisplay: "long" });
+  const lang = document.documentElement.lang;
+  // Days in words where the browser knows the language; else hours past 24 (no words needed).
+  const days = Intl.NumberFormat.supportedLocalesOf([lang]).length ? Math.floor(seconds / 86400) : 0;
+  const hours = Math.floor((seconds - days * 86400) / 3600);
+  const rest = `${hours}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
+  const dayText = new Intl.NumberFormat(lang, { style: "unit", unit: "day", unitDisplay: "long" });
   $("#countdown-value").textContent = days > 0 ? `${dayText.format(days)} ${rest}` : rest;
 }
 

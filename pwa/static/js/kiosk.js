@@ -1,7 +1,7 @@
 // The kiosk at the office entrance: one calm flow from "Welcome" to a slip in hand.
 // Every booking goes through the outbox; online and offline are the same code.
 import { getAll, getState, setState } from "./db.js";
-import { applyStrings, LANGUAGES, loadStrings, t } from "./i18n.js";
+import { applyStrings, LANGUAGES, loadStrings, renderRuby, t } from "./i18n.js";
 import { loadClock, onStatus, push, requestPush } from "./outbox.js";
 import { dropPending, sendPending } from "./phone.js";
 import { $, back, device, isPhone, newVisit, refreshState, restart, session, show } from "./session.js";
@@ -79,10 +79,14 @@ async function renderStatus(status) {
   if (!status || isPhone()) return;
   lastStatus = status;
   const dev = await device();
-  const parts = [dev ? dev.name : "", status.online ? t("status_online") : t("status_offline")];
+  const parts = [status.online ? t("status_online") : t("status_offline")];
   if (status.waiting) parts.push(t("status_waiting", { n: status.waiting }));
   if (status.needsEnrollment) parts.push(t("status_reenroll"));
-  $("#status").textContent = parts.filter(Boolean).join(" · ");
+  // The kiosk's name is the office's (usually Japanese): its own span, marked as such.
+  const name = document.createElement("span");
+  name.lang = "ja";
+  name.textContent = dev ? `${dev.name} · ` : "";
+  $("#status").replaceChildren(name, parts.join(" · "));
   $("#status").dataset.online = String(status.online);
   $("#status").dataset.reenroll = String(Boolean(status.needsEnrollment));
 }
@@ -192,6 +196,7 @@ function registerServiceWorker() {
 
 async function main() {
   registerServiceWorker();
+  renderRuby();
   if (isPhone()) { await startPhone(); return; }
   session.visit = newVisit("ja");
   await loadClock();

@@ -43,7 +43,7 @@ async function refreshPublicState() {
   try {
     const info = await get("/api/v1/office");
     const [terms, calendar, events] = await Promise.all([
-      get("/api/v1/terms"), get(`/api/v1/calendar?days=${info.settings.booking_horizon_days + 1}`), get("/api/v1/events")]);
+      get("/api/v1/terms?summary_text=0"), get(`/api/v1/calendar?days=${info.settings.booking_horizon_days + 1}`), get("/api/v1/events")]);
     session.kioskState = { ...info, terms: terms.terms, calendar: calendar.days, events: events.events };
   } catch (err) { /* offline: keep what we have */ }
   return session.kioskState;

@@ -1,5 +1,5 @@
 // The slip: what the visitor takes home, in their language plus Japanese (D4, C13, S5).
-import { formatDate, formatTime, language, t, tJa } from "./i18n.js";
+import { formatDate, formatTime, language, plain, t, tJa } from "./i18n.js";
 
 const APPS = { zoom: "Zoom", teleoffice: "Tele Office" };
 
@@ -27,12 +27,12 @@ export function renderSlip(container, unit, office, service) {
   const when = `${formatTime(unit.start, lang)}–${formatTime(unit.end, lang)}`;
   // A phone has no printed slip: no QR, a link to the booking page instead (see the template).
   const qr = unit.slip_svg
-    ? el("img", { class: "qr", alt: t("slip_qr_alt"), src: `data:image/svg+xml;base64,${btoa(unit.slip_svg)}` })
+    ? el("img", { class: "qr", alt: plain(t("slip_qr_alt")), src: `data:image/svg+xml;base64,${btoa(unit.slip_svg)}` })
     : "";
   const checklist = el("ul", { class: "checklist" });
   for (const key of ["prep_app", "prep_connection", "prep_os", "prep_private"]) checklist.append(twice(key, {}, "li"));
   container.replaceChildren(
-    el("p", { class: "slip-office" }, office.name, el("span", { class: "ja-sub" }, office.name_en)),
+    el("p", { class: "slip-office", lang: "ja" }, office.name, el("span", { class: "ja-sub", lang: "en" }, office.name_en)),
     twice(service === "event" ? "service_event" : "service_counseling", {}, "h2", { id: "slip-heading" }),
     el("p", { class: "slip-date" }, formatDate(unit.start, lang),
        ...(formatDate(unit.start, lang) !== formatDate(unit.start, "ja")

@@ -1,6 +1,6 @@
 // The visitor's steps after the start screen: terms, questions, time, details, confirm, slip.
 import { getAll, getState } from "./db.js";
-import { formatDate, formatDay, formatTime, t } from "./i18n.js";
+import { formatDate, formatDay, formatTime, plain, t } from "./i18n.js";
 import { offeredDays, usableLeases } from "./offer.js";
 import { enqueue, serverNow, uuid, waitForResult } from "./outbox.js";
 import { $, isPhone, refreshState, session, show } from "./session.js";
@@ -27,24 +27,49 @@ export function renderTerms() {
   box.replaceChildren();
   for (const doc of docs) {
     const versions = session.kioskState.terms.filter((x) => x.doc === doc);
-    const text = versions.find((x) => x.lang === session.visit.lang) || versions.find((x) => x.lang === "ja");
-    shown.push({ doc, version: text.version, sha256: text.sha256 });
-    const article = document.createElement("article");
-    article.lang = text.lang;
-    const h = document.createElement("h2");
-    h.textContent = text.title;
-    const body = document.createElement("div");
-    body.className = "terms-body";
-    const lines = text.text.split("\n");
-    // The documents open with their title, already shown as the heading.
-    body.textContent = (lines[0].trim() === text.title.trim() ? lines.slice(1) : lines).join("\n").trim();
-    article.append(h, body);
-    box.append(article);
+    const japanese = versions.find((x) => x.lang === "ja");
+    const entry = versions.find((x) => x.lang === session.visit.lang) || japanese;
+    shown.push({ doc, version: entry.version, sha256: entry.sha256 });
+    box.append(entry.kind === "summary" ? summaryArticle(entry, japanese) : fullText(entry.title, entry.text, entry.lang));
   }
+  $("#terms-governs").hidden = session.visit.lang === "ja";
   session.visit.shownTerms = shown;
   $("#terms-read").checked = false;
   $("#terms-accept").disabled = true;
   box.scrollTop = 0;
+}
+
+function node(tag, text, attrs = {}) {
+  const el = document.createElement(tag);
+  Object.assign(el, attrs);
+  if (text) el.textContent = text;
+  return el;
+}
+
+/** A document's full text; it opens with its title, already shown as the heading. */
+function fullText(title, text, lang, headingTag = "h2") {
+  const article = node("article", "", { lang });
+  const lines = text.split("\n");
+  const body = node("div", (lines[0].trim() === title.trim() ? lines.slice(1) : lines).join("\n").trim(), { className: "terms-body" });
+  article.append(node(headingTag, title), body);
+  return article;
+}
+
+/** A summary language: each article in short, then the full Japanese text that governs. */
+function summaryArticle(entry, japanese) {
+  const article = node("article");
+  article.append(node("h2", entry.title), node("p", entry.summary.governs, { className: "notice" }),
+                 node("h3", t("terms_articles")));
+  const list = node("ol", "", { className: "articles" });
+  for (const a of entry.summary.articles) {
+    const li = node("li");
+    li.append(node("strong", a.heading), node("p", a.summary));
+    list.append(li);
+  }
+  const full = node("section", "", { className: "terms-japanese" });
+  full.append(node("h3", t("terms_full_ja")), fullText(japanese.title, japanese.text, "ja", "h4"));
+  article.append(list, full);
+  return article;
 }
 
 export function acceptTerms() {
@@ -222,7 +247,7 @@ export function renderKeypad() {
     button.type = "button";
     button.className = "key";
     button.textContent = key;
-    if (key === "⌫") button.setAttribute("aria-label", t("key_delete"));
+    if (key === "⌫") button.setAttribute("aria-label", plain(t("key_delete")));
     button.addEventListener("click", () => {
       const input = $("#jobseeker");
       input.value = key === "⌫" ? input.value.slice(0, -1) : input.value + key;
