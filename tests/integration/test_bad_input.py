@@ -79,3 +79,20 @@ def test_unknown_api_paths_and_methods_answer_json(client):
     assert client.get("/api/v1/nothing").json["error"]["code"] == "not_found"
     r = client.delete("/api/v1/bookings")
     assert r.status_code == 405 and r.json["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("accept, lang", [("ko-KR,ko;q=0.9", "ko"), ("pt-BR", "pt-BR"), ("fil", "tl"), ("th", "th"),
+                                          ("zh-CN", "zh-Hans"), ("ne-NP", "ne"), ("en-US", "en"), ("fr-FR", "ja")])
+def test_api_errors_come_in_the_browsers_language(client, accept, lang):
+    from kiosk.i18n import translate
+    r = client.post("/api/v1/bookings", json={"unexpected": 1}, headers={"Accept-Language": accept})
+    expected = translate("The field “%(field)s” is not part of this API.", lang, field="unexpected")
+    assert r.status_code == 400 and r.json["error"]["message"] == expected
+    assert lang == "en" or "is not part of this API" not in expected
+
+
+def test_an_easy_japanese_booking_is_refused_in_easy_japanese_without_markup(client):
+    from tests.factories import make_payload
+    r = client.post("/api/v1/bookings", json=make_payload(language="ja-easy", jobseeker_no="123"))
+    message = r.json["error"]["message"]
+    assert r.status_code == 422 and "<" not in message and "（" in message, message

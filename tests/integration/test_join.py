@@ -89,3 +89,12 @@ def test_a_tampered_token_is_a_clear_404_everywhere(client, token):
     assert client.post(f"/api/v1/join/{token}/checkin").status_code == 404
     assert client.get(f"/j/{token}/calendar.ics").status_code == 404
     assert client.get(f"/j/{token}").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["ja", "ja-easy", "en", "zh-Hans", "ko", "pt-BR", "es", "vi", "tl", "ne", "id", "th"])
+def test_the_join_page_reads_in_each_language_with_its_lang_attribute(client, lang):
+    _, token = booked(client)
+    page = client.get(f"/j/{token}?lang={lang}").get_data(as_text=True)
+    assert f'<html lang="{"ja" if lang == "ja-easy" else lang}"' in page
+    assert "Your booking is confirmed" not in page or lang == "en"
+    assert ("<ruby>" in page) == (lang == "ja-easy")
