@@ -1,4 +1,6 @@
 """The kiosk's API: enrollment, its state for offline use, and the outbox sync (sync.md)."""
+import hashlib
+
 from flask import Blueprint, jsonify, request
 
 from ..openapi import SYNC_REQUEST
@@ -67,15 +69,22 @@ def state():
     kiosk = current_kiosk()
     state, now = office(), office().now()
     settings = state.settings
-    return jsonify({
+    terms = terms_in_force_json(None, summary_text=False)
+    body = {
         "kiosk": {"kiosk_id": kiosk["id"], "name": kiosk["name"]},
         **office_info(),
-        "terms": terms_in_force_json(None, summary_text=False),
+        # The terms change a few times a year: `?terms=0` leaves them out, and the kiosk fetches
+        # GET /api/v1/terms?summary_text=0 only when `terms_digest` changed.
+        "terms_digest": hashlib.sha256(" ".join(t["sha256"] for t in terms).encode()).hexdigest()[:16],
+        "terms": terms,
         "calendar": calendar_days(state.store, settings, tokyo(now).date(), settings.BOOKING_HORIZON_DAYS + 1, now),
         "events": open_events(state.store, now),
         # Each lease with its slip's QR; `?slips=0` leaves them out (the kiosk gets them by sync).
         "leases": kiosks.kiosk_leases(state.store, kiosk["id"], now, with_slips=request.args.get("slips") != "0"),
-    })
+    }
+    if request.args.get("terms") == "0":
+        del body["terms"]
+    return jsonify(body)
 
 
 @bp.post("/sync")

@@ -98,7 +98,7 @@ def manifest():
 
 @bp.get("/i18n/<lang>.json")
 def strings(lang):
-    """The UI strings in one visitor language (English where its catalog has none yet)."""
+    """The UI strings in one visitor language (ruby kept for the PWA to render) and its date patterns."""
     if lang not in LANGUAGES:
         abort(404)
     strings = {key: translate_raw(msgid, lang) for key, msgid in STRINGS.items()}

@@ -115,7 +115,7 @@ def enroll(page, app, name="入口"):
     page.fill("#setup-code", enrollment_code(app, name))
     page.click("#setup-form button[type=submit]")
     page.wait_for_selector('[data-screen="start"]:not([hidden])')
-    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=45000)
 
 
 def shot(page, name: str):

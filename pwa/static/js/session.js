@@ -54,11 +54,20 @@ export async function refreshState() {
   const dev = await device();
   if (!dev) return null;
   try {
-    const response = await fetch("/api/v1/kiosk/state?slips=0", { headers: { Authorization: `Bearer ${dev.token}` }, cache: "no-store" });
+    const response = await fetch("/api/v1/kiosk/state?slips=0&terms=0", { headers: { Authorization: `Bearer ${dev.token}` }, cache: "no-store" });
     if (response.status === 401) { await setState("needs_enrollment", true); return session.kioskState; }
     if (!response.ok) return session.kioskState;
     const body = await response.json();
     const { leases, ...rest } = body;
+    // The terms (every language) only when they changed.
+    const known = session.kioskState || await getState("kiosk_state");
+    if (known && known.terms && known.terms_digest === rest.terms_digest) {
+      rest.terms = known.terms;
+    } else {
+      const terms = await fetch("/api/v1/terms?summary_text=0", { cache: "no-store" });
+      if (!terms.ok) return session.kioskState;
+      rest.terms = (await terms.json()).terms;
+    }
     await setState("kiosk_state", rest);
     if (leases.length) {
       const known = new Map((await getState("leases", [])).map((l) => [l.lease_unit_id, l]));
