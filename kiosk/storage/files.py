@@ -57,41 +57,62 @@ class AtomicJSONStorage(Storage):
     signature (inode, size, mtime) shows.
     """
 
-    def __init__(self, path, before_write=None, after_rename=None):
+    def __init__(self, path, before_write=None, defer=None, after_commit=None):
+        """`defer(self)` -> True keeps a write in memory for the store's group commit;
+        `after_commit(self, old_sig, new_sig)` hears when it is on disk."""
         self.path = Path(path)
         self._data = None
         self._sig = None
         self._before_write = before_write
-        self._after_rename = after_rename
-        self._fragments = {}   # (table, doc_id) -> (the document object, its JSON): see encode()
+        self._defer = defer
+        self._after_commit = after_commit
+        self.pending = False    # the newest content is in memory, not yet on disk
+        self.version = 0        # changes with every content change, written or waiting (for caches)
+        self._fragments = None  # table -> {doc_id: its JSON}, in step with the data: see put()
 
-    def changed(self, table: str, doc_id) -> None:
-        """A document is about to be changed in place (TinyDB's update does that): encode it anew."""
-        self._fragments.pop((table, str(doc_id)), None)   # TinyDB's keys on disk are strings
+    # -- documents, for files that grow (a day's bookings): one document's cost, not the file's
+
+    def _in_step(self) -> dict:
+        """Each document's JSON, in the data's order (built once after a read)."""
+        if self._fragments is None:
+            data = self.read() or {}
+            self._fragments = {name: {doc_id: self._fragment(doc_id, doc) for doc_id, doc in table.items()}
+                               for name, table in data.items()}
+        return self._fragments
+
+    @staticmethod
+    def _fragment(doc_id, doc) -> bytes:
+        return b'"%s":%s' % (str(doc_id).encode(), orjson.dumps(doc))
+
+    def next_id(self, table: str) -> int:
+        """A document ID not used in `table` (TinyDB's numbering: the largest plus one)."""
+        return max(map(int, self._in_step().get(table, {})), default=0) + 1
+
+    def put(self, table: str, doc_id: int, doc: dict) -> None:
+        """Insert or replace one document; only it is encoded anew."""
+        fragments = self._in_step()
+        data = self.read() or {}
+        data.setdefault(table, {})[str(doc_id)] = doc
+        fragments.setdefault(table, {})[str(doc_id)] = self._fragment(doc_id, doc)
+        self._store(data)
+
+    def delete(self, table: str, doc_id: int) -> None:
+        fragments = self._in_step()
+        data = self.read() or {}
+        data.get(table, {}).pop(str(doc_id), None)
+        fragments.get(table, {}).pop(str(doc_id), None)
+        self._store(data)
 
     def encode(self, data) -> bytes:
-        """The file's JSON, re-encoding only documents that are new objects or marked changed.
-
-        A day file is rewritten whole at every booking; encoding each document once keeps a
-        write's cost at the changed document, not the day's. Same bytes as orjson.dumps(data).
-        """
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        """The file's JSON: joined from the documents' JSON when in step (put/delete), else whole."""
+        if self._fragments is None:
             return orjson.dumps(data)
-        cache, fragments, parts = self._fragments, {}, []
-        for name, table in data.items():
-            docs = []
-            for doc_id, doc in table.items():
-                key = (name, doc_id)
-                cached = cache.get(key)
-                if cached is None or cached[0] is not doc:
-                    cached = (doc, b'"%s":%s' % (str(doc_id).encode(), orjson.dumps(doc)))
-                fragments[key] = cached
-                docs.append(cached[1])
-            parts.append(orjson.dumps(name) + b":{" + b",".join(docs) + b"}")
-        self._fragments = fragments
-        return b"{" + b",".join(parts) + b"}"
+        return b"{" + b",".join(orjson.dumps(name) + b":{" + b",".join(docs.values()) + b"}"
+                                for name, docs in self._fragments.items()) + b"}"
 
     def read(self):
+        if self.pending:
+            return self._data
         sig = signature(self.path)
         if sig is None:
             self._data, self._sig = None, None
@@ -101,21 +122,50 @@ class AtomicJSONStorage(Storage):
                 content = f.read()
             self._data = orjson.loads(content) if content.strip() else None
             self._sig = sig
-            self._fragments = {}
+            self._fragments = None
+            self.version += 1
         return self._data
 
     def write(self, data):
+        """TinyDB's write: the whole content (which TinyDB may have changed in place)."""
+        self._fragments = None
+        self._store(data)
+
+    def _store(self, data):
+        self.version += 1
+        if self._defer is not None and self._defer(self):
+            self._data, self.pending = data, True
+            return
+        self._write_now(data, sync_dir=True)
+
+    def snapshot(self) -> tuple[bytes, int] | None:
+        """The content waiting in memory, encoded, and its version (under the storage lock)."""
+        return (self.encode(self._data), self.version) if self.pending else None
+
+    def committed(self, version: int, sig) -> None:
+        """The snapshot of `version` is on disk as `sig` (under the storage lock). A newer
+        change since stays pending, for the next commit."""
+        old, self._sig = self._sig, sig
+        if self.version == version:
+            self.pending = False
+        if self._after_commit:
+            self._after_commit(self, old, sig)
+
+    def _write_now(self, data, sync_dir: bool):
         if self._before_write:
             self._before_write(self.path)
         try:
-            write_atomically(self.path, self.encode(data), sync_dir=self._after_rename is None)
+            write_atomically(self.path, self.encode(data), sync_dir=sync_dir)
         except BaseException:
             # TinyDB changed our cached dict in place before calling us; it is not on disk.
-            self._data, self._sig, self._fragments = None, None, {}
+            self.drop()
             raise
         self._data, self._sig = data, signature(self.path)
-        if self._after_rename:
-            self._after_rename(self.path.parent)
+
+    def drop(self) -> None:
+        """Forget the in-memory copy (after a failed write): the next read reads the disk."""
+        self._data, self._sig, self._fragments, self.pending = None, None, None, False
+        self.version += 1
 
     def close(self):
         pass

@@ -6,8 +6,9 @@ class LeasesAndDeadLetters:
     """Mixin for Store (callers hold a transaction)."""
 
     def leases(self, day: str | None = None) -> list[dict]:
-        table = self._table(self._leases, "units")
-        return table.search(Query().day == day) if day else table.all()
+        # A plain scan: building a TinyDB Query costs more than reading this table (on every booking).
+        units = (self._leases.read() or {}).get("units", {}).values()
+        return [dict(u) for u in units if day is None or u.get("day") == day]
 
     def lease(self, lease_unit_id: str) -> dict | None:
         return self._table(self._leases, "units").get(Query().id == lease_unit_id)

@@ -18,21 +18,25 @@ class StorageLock:
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fd = None
+        self._flocked = False
+        self.keep = lambda: False   # keep the file lock after the last release (changes wait in memory)
 
     @contextmanager
     def held(self):
         with self._thread_lock:
-            if self._depth == 0:
+            if self._depth == 0 and not self._flocked:
                 if self._fd is None:
                     self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
                 fcntl.flock(self._fd, fcntl.LOCK_EX)
+                self._flocked = True
             self._depth += 1
             try:
                 yield
             finally:
                 self._depth -= 1
-                if self._depth == 0:
+                if self._depth == 0 and not self.keep():
                     fcntl.flock(self._fd, fcntl.LOCK_UN)
+                    self._flocked = False
 
     def generation(self) -> int:
         """The data's generation; call while holding the lock."""
@@ -51,7 +55,7 @@ class StorageLock:
         with self._thread_lock:
             if self._fd is not None:
                 os.close(self._fd)
-                self._fd = None
+                self._fd, self._flocked = None, False
 
 
 class ServerAlreadyRunning(RuntimeError):

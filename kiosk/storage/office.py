@@ -14,9 +14,9 @@ class OfficeConfig:
     def rooms(self) -> list[Room]:
         self._config.read()  # refreshes the signature if another process changed the file
         cached = getattr(self, "_rooms_cache", None)
-        if cached is None or cached[0] != self._config._sig:
+        if cached is None or cached[0] != self._config.version:
             rooms = sorted((Room.from_record(r) for r in self._config_table("rooms").all()), key=lambda r: r.id)
-            cached = self._rooms_cache = (self._config._sig, rooms)
+            cached = self._rooms_cache = (self._config.version, rooms)
         return list(cached[1])
 
     def room(self, room_id: str) -> Room | None:

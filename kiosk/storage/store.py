@@ -23,7 +23,8 @@ from tinydb.table import Table
 from ..domain.bookings import Booking
 from ..domain.calendar import tokyo
 from .audit import AuditLog
-from .files import AtomicJSONStorage, fsync_dir, signature
+from .commit import GroupCommit
+from .files import AtomicJSONStorage, fsync_dir, signature, write_atomically
 from .index import BookingIndex
 from .leases import LeasesAndDeadLetters
 from .locks import StorageLock
@@ -42,13 +43,14 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         self._bookings_dir = self.dir / "bookings"
         self._lock = StorageLock(self.dir / ".storage.lock")
         self._seen_generation = None
-        self._pending_dirs = threading.local()
-        self._pending_dirs.active = False
+        self._local = threading.local()   # depth: this thread's transaction nesting
+        self._commit = GroupCommit(self._snapshot, self._write, self._committed, self._discard)
+        self._lock.keep = lambda: bool(self._commit.dirty) or self._commit.committing
         self._config = self._storage(self.dir / "config.json")
         self._leases = self._storage(self.dir / "leases.json")
         self._dead = self._storage(self.dir / "dead_letters.json")
         self._days = OrderedDict()   # day -> AtomicJSONStorage (LRU)
-        self._parsed = {}            # day -> (signature, {booking_id: Booking})
+        self._parsed = {}            # day -> (the storage's content version, {booking_id: Booking})
         self._ordered = {}           # day -> (the parsed dict, its size, its bookings sorted)
         self._index = BookingIndex()
         self.audit = AuditLog(self.dir, before_write=self._announce_write)
@@ -59,36 +61,84 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
     def transaction(self):
         """Hold the data directory's lock; re-read what other processes changed.
 
-        When the outermost transaction ends, the folders it renamed files in are fsynced,
-        after the lock is released: one fsync then covers every writer that renamed in the
-        meantime, and nothing is reported done before its rename is on disk.
+        Writes inside wait in memory; when the outermost transaction ends it returns only
+        once they (and anything it may have read from others) are on disk: see commit.py.
         """
-        outermost = not getattr(self._pending_dirs, "active", False)
-        if outermost:
-            self._pending_dirs.active, self._pending_dirs.dirs = True, set()
+        if getattr(self._local, "depth", 0):
+            self._local.depth += 1
+            try:
+                yield self
+            finally:
+                self._local.depth -= 1
+            return
+        epoch = None
+        self._local.depth = 1
         try:
             with self._lock.held():
                 if self._lock.generation() != self._seen_generation:
                     self._rescan()
-                yield self
+                try:
+                    yield self
+                finally:
+                    epoch = self._commit.pending_epoch()
         finally:
-            if outermost:
-                self._pending_dirs.active = False
-                for folder in self._pending_dirs.dirs:
-                    fsync_dir(folder)
+            self._local.depth = 0
+            if epoch is not None:
+                self._commit.wait_durable(epoch, self._lock)
 
     def _announce_write(self, _path=None):
         # Our caches stay current through our own writes; only others' writes need a rescan.
         self._seen_generation = self._lock.bump()
 
     def _storage(self, path) -> AtomicJSONStorage:
-        return AtomicJSONStorage(path, before_write=self._announce_write, after_rename=self._renamed_in)
+        return AtomicJSONStorage(path, before_write=self._announce_write, defer=self._defer, after_commit=self._on_disk)
 
-    def _renamed_in(self, folder: Path) -> None:
-        if getattr(self._pending_dirs, "active", False):
-            self._pending_dirs.dirs.add(folder)
-        else:  # a write outside any transaction (never expected): keep it durable at once
+    def _defer(self, storage) -> bool:
+        """Inside a transaction a write waits for the group commit; outside, it is written at once."""
+        if not getattr(self._local, "depth", 0):
+            return False
+        self._commit.mark(storage)
+        return True
+
+    # The group commit's three steps (commit.py).
+
+    def _snapshot(self, storages) -> list:
+        if storages:
+            self._announce_write()
+        return [(storage, *storage.snapshot()) for storage in storages if storage.pending]
+
+    @staticmethod
+    def _write(snapshot) -> list:
+        written = []
+        for storage, content, version in snapshot:
+            write_atomically(storage.path, content, sync_dir=False)
+            written.append((storage, version, signature(storage.path)))
+        for folder in {storage.path.parent for storage, _, _ in written}:
             fsync_dir(folder)
+        return written
+
+    @staticmethod
+    def _committed(written) -> None:
+        for storage, version, sig in written:
+            storage.committed(version, sig)
+
+    def _on_disk(self, storage, old_sig, new_sig) -> None:
+        """Caches that describe the file's old version on disk describe the new one now."""
+        m = DAY_FILE.search(storage.path.name)
+        if m is None:
+            return
+        day = m.group(1)
+        if self._index.sigs.get(day) == old_sig:
+            self._index.sigs[day] = new_sig
+
+    def _discard(self) -> None:
+        """After a failed commit: forget everything in memory; the next transaction reads the disk."""
+        for storage in [self._config, self._leases, self._dead, *self._days.values()]:
+            storage.drop()
+        self._parsed.clear()
+        self._ordered.clear()
+        self._index = BookingIndex()
+        self._seen_generation = None
 
     def close(self):
         self._lock.close()
@@ -134,8 +184,8 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
     def _day_storage(self, day: str) -> AtomicJSONStorage:
         storage = self._days.pop(day, None) or self._storage(self._day_path(day))
         self._days[day] = storage
-        while len(self._days) > HOT_DAYS:
-            evicted, _ = self._days.popitem(last=False)
+        for evicted in [d for d, st in self._days.items() if not st.pending][:max(0, len(self._days) - HOT_DAYS)]:
+            del self._days[evicted]     # never one whose new content waits in memory
             self._parsed.pop(evicted, None)
             self._ordered.pop(evicted, None)
         return storage
@@ -177,13 +227,12 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
     def _parsed_day(self, day: str) -> dict:
         """The day's bookings as domain objects, parsed once per version of the file."""
         storage = self._day_storage(day)
-        sig = signature(storage.path)
+        data = (storage.read() or {}).get("bookings", {})   # re-reads only what another process changed
         cached = self._parsed.get(day)
-        if cached and cached[0] == sig:
+        if cached and cached[0] == storage.version:
             return cached[1]
-        data = (storage.read() or {}).get("bookings", {})
         parsed = {r["booking_id"]: Booking.from_record(r) for r in data.values()}
-        self._parsed[day] = (storage._sig, parsed)
+        self._parsed[day] = (storage.version, parsed)
         return parsed
 
     def bookings_on(self, day: date) -> list[Booking]:
@@ -204,8 +253,11 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         key = tokyo(start).date().isoformat()
         if key not in self._index.sigs:
             return []
+        # Compare as the stored bookings' times are written (one string each, cached): far
+        # cheaper than comparing aware datetimes with different tzinfo objects.
+        wanted = tokyo(start).isoformat()
         return [b for b in self._parsed_day(key).values()
-                if b.start == start and self._index.lives_on(b.booking_id, key)]
+                if b.start_key == wanted and self._index.lives_on(b.booking_id, key)]
 
     def bookings_for_event(self, event) -> list[Booking]:
         return [b for b in self.bookings_on(tokyo(event.start).date()) if b.event_id == event.id]
@@ -242,26 +294,24 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         if not storage.path.parent.exists():
             storage.path.parent.mkdir(parents=True)
             fsync_dir(storage.path.parent.parent)
-        before = storage._sig if storage.read() is not None else None
-        table = self._table(storage, "bookings")
-        if doc_id is not None:
-            storage.changed("bookings", doc_id)
-            table.update(record, doc_ids=[doc_id])
-        else:
-            doc_id = table.insert(record)
+        storage.read()
+        before = storage.version
+        if doc_id is None:
+            doc_id = storage.next_id("bookings")
+        storage.put("bookings", doc_id, record)
         self._index.add(day, doc_id, record)
         self._index.sigs[day] = storage._sig
         cached = self._parsed.get(day)
         if cached and cached[0] == before:
             cached[1][booking.booking_id] = booking
-            self._parsed[day] = (storage._sig, cached[1])
+            self._parsed[day] = (storage.version, cached[1])
         else:
             self._parsed.pop(day, None)
         self._ordered.pop(day, None)
 
     def _remove_record(self, day: str, doc_id: int) -> None:
         storage = self._day_storage(day)
-        self._table(storage, "bookings").remove(doc_ids=[doc_id])
+        storage.delete("bookings", doc_id)
         self._index.sigs[day] = storage._sig
         self._parsed.pop(day, None)
         self._ordered.pop(day, None)
