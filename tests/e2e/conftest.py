@@ -104,6 +104,13 @@ def wait_until(page, expression: str, timeout: float = 10000):
     raise AssertionError(f"still false after {timeout} ms: {expression}")
 
 
+def answer_yes(page, questions=4):
+    """Say yes to each eligibility question in turn (4 for counseling, 1 for an event)."""
+    for n in range(1, questions + 1):
+        wait_until(page, f"document.querySelector('#question-progress').textContent.includes('{n}')")
+        page.click("#answer-yes")
+
+
 def enrollment_code(app, name="入口") -> str:
     office = app.extensions["madoguchi"]
     return kiosk_service.enroll(office.store, office.now(), "test", name)["code"]

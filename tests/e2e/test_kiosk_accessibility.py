@@ -1,7 +1,7 @@
 """axe-core on every step of the kiosk, in Japanese and English; screenshots at kiosk and phone size."""
 import pytest
 
-from tests.e2e.conftest import assert_accessible, enroll, shot, wait_until
+from tests.e2e.conftest import answer_yes, assert_accessible, enroll, shot
 
 STEPS = ["start", "terms", "eligibility", "time", "details", "confirm", "slip"]
 
@@ -20,9 +20,7 @@ def walk(page, lang_label, lang, size):
     page.check("#terms-read")
     page.click("#terms-accept")
     step("eligibility")
-    for n in range(1, 5):
-        wait_until(page, f"document.querySelector('#question-progress').textContent.includes('{n}')")
-        page.click("#answer-yes")
+    answer_yes(page)
     step("time")
     page.click(".slot >> nth=5")
     step("details")

@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 
 from kiosk.tokens import read_join_token
-from tests.e2e.conftest import decode_slip_qr, enroll, shot, wait_until
+from tests.e2e.conftest import answer_yes, decode_slip_qr, enroll, shot, wait_until
 
 
 def walk_to_time(page, lang_label="日本語", service="counseling"):
@@ -13,9 +13,7 @@ def walk_to_time(page, lang_label="日本語", service="counseling"):
     page.check("#terms-read")
     page.click("#terms-accept")
     questions = 4 if service == "counseling" else 1
-    for n in range(1, questions + 1):
-        wait_until(page, f"document.querySelector('#question-progress').textContent.includes('{n}')")
-        page.click("#answer-yes")
+    answer_yes(page, questions)
     page.wait_for_selector('[data-screen="time"]:not([hidden])')
 
 

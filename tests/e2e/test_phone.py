@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from kiosk.tokens import join_token
-from tests.e2e.conftest import assert_accessible, enroll, server_bookings, shot, wait_until
+from tests.e2e.conftest import answer_yes, assert_accessible, enroll, server_bookings, shot, wait_until
 from tests.e2e.test_kiosk_flow import fill_details
 from tests.factories import make_payload
 from tests.live_api import bookable_starts, live_consent
@@ -30,9 +30,7 @@ def fill_phone_flow(phone, slot=3, name="Ana Silva", number="28010-24680"):
     phone.click('[data-service="counseling"]')
     phone.check("#terms-read")
     phone.click("#terms-accept")
-    for n in range(1, 5):
-        wait_until(phone, f"document.querySelector('#question-progress').textContent.includes('{n}')")
-        phone.click("#answer-yes")
+    answer_yes(phone)
     phone.click(f".slot >> nth={slot}")
     fill_details(phone, name=name, number=number)
 
@@ -57,12 +55,17 @@ def test_a_visitor_books_on_their_own_phone_and_lands_on_the_booking_page(phone,
     assert_accessible(phone, "join page (ja)")
 
 
-def test_a_phone_offline_at_book_waits_then_books_exactly_once_when_back(phone, e2e_app):
-    fill_phone_flow(phone, slot=2)
+def book_offline(phone, slot, **details):
+    """The flow online (its state loaded, the shell cached), then "Book" with the network gone."""
+    fill_phone_flow(phone, slot=slot, **details)
     wait_until(phone, "navigator.serviceWorker.controller !== null", timeout=15000)
     phone.context.set_offline(True)
     phone.click("#book")
     phone.wait_for_selector("#waiting-title:text-is('Not confirmed yet')")
+
+
+def test_a_phone_offline_at_book_waits_then_books_exactly_once_when_back(phone, e2e_app):
+    book_offline(phone, slot=2)
     assert "saved on this phone" in phone.inner_text("#waiting-text") and server_bookings(e2e_app) == []
     assert_accessible(phone, "phone: waiting offline")
     shot(phone, "phone-pending-en")
@@ -76,10 +79,7 @@ def test_a_phone_offline_at_book_waits_then_books_exactly_once_when_back(phone, 
 
 
 def test_a_refusal_of_a_waiting_phone_booking_is_shown_with_its_reason(phone, e2e_app, server):
-    fill_phone_flow(phone, slot=0, number="28010-13579")
-    phone.context.set_offline(True)
-    phone.click("#book")
-    phone.wait_for_selector("#waiting-title:text-is('Not confirmed yet')")
+    book_offline(phone, slot=0, number="28010-13579")
     first = bookable_starts(server, 10)[0]
     for _ in range(2):                   # meanwhile both rooms of that slot went to others
         taken = requests.post(f"{server}/api/v1/bookings", json=make_payload(start=first, consent=live_consent(server)))
@@ -126,10 +126,7 @@ def test_on_the_join_page_a_wrong_cancel_is_refused_and_the_right_one_cancels(ph
 
 
 def test_a_waiting_phone_booking_can_be_dropped_and_is_never_sent(phone, e2e_app):
-    fill_phone_flow(phone, slot=1)
-    wait_until(phone, "navigator.serviceWorker.controller !== null", timeout=15000)
-    phone.context.set_offline(True)
-    phone.click("#book")
+    book_offline(phone, slot=1)
     phone.click("#pending-drop")
     phone.wait_for_selector('section[data-screen="start"]:not([hidden])')
     phone.context.set_offline(False)
