@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from ..domain.calendar import tokyo
 from ..domain.errors import DomainError
 from ..domain.requests import LANGUAGES
-from ..i18n import NATIVE_NAMES, babel_locale, html_lang, translate, translate_markup
+from ..i18n import NATIVE_NAMES, babel_locale, html_lang, translate, translate_markup, translate_raw
 from ..openapi import document
 from ..schemas import Schema
 from ..services import join as join_service
@@ -82,7 +82,7 @@ def join(token):
         "updated": office().now().isoformat(),
     }
     t = _translator(lang)
-    script_data = {"lang": lang, "token": token, "strings": {key: t.plain(key) for key in SCRIPT_STRINGS}}
+    script_data = {"lang": lang, "token": token, "strings": {key: translate_raw(STRINGS[key], lang) for key in SCRIPT_STRINGS}}
     return render_template("join.html", lang=lang, view=view, language_names=NATIVE_NAMES, token=token,
                            messages=MESSAGES, message=request.args.get("m"), fresh=request.args.get("new") == "1",
                            checkin_open=booking is not None and office().now() >= booking.start - join_service.CHECKIN_OPENS,

@@ -71,3 +71,14 @@ def test_checklist_ticks_stay_on_the_phone_and_the_countdown_runs(phone, server)
     phone.reload()
     ticked = phone.eval_on_selector_all("[data-check]", "boxes => boxes.filter(b => b.checked).map(b => b.dataset.check)")
     assert ticked == ["prep_app", "prep_private"]
+
+
+def test_the_join_page_passes_axe_in_every_language_with_its_lang(phone, server):
+    from kiosk.i18n import NATIVE_NAMES, html_lang
+    booking, _ = book(server)
+    for code, _name in NATIVE_NAMES:
+        phone.goto(f"{booking['join_url']}?lang={code}")
+        assert phone.get_attribute("html", "lang") == html_lang(code)
+        assert_accessible(phone, f"join page ({code})")
+        if code in ("ja-easy", "ne", "th"):
+            shot(phone, f"phone-join-{code}")

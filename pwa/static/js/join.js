@@ -1,6 +1,8 @@
 // The join page on a phone: countdown, copy, ticks kept on this phone, live status, offline.
 // The page itself is rendered by the server; the service worker keeps the last copy, so offline
 // it opens with the last known state and says when that was.
+import { renderRuby } from "./i18n.js";
+
 const data = JSON.parse(document.getElementById("join-data").textContent);
 const $ = (selector) => document.querySelector(selector);
 const REFRESH_MS = 60_000;
@@ -120,6 +122,7 @@ async function keepForOffline() {
   document.body.dataset.offlineReady = "true";
 }
 
+renderRuby();   // やさしい日本語: the strings set below carry furigana
 keepForOffline().catch(() => {});
 checklist();
 copyButton();
