@@ -39,6 +39,7 @@ system-packages:
 
 translations: install
 	$(BIN)/pybabel -q compile -d translations
+	$(BIN)/pybabel -q compile -D staff -d translations
 
 bench: install-test
 	$(BIN)/python bench/storage_growth.py

@@ -41,9 +41,13 @@ def catalog_for(language: str | None) -> str:
     return CATALOGS.get(language or "", "en")
 
 
+# The staff console and its messages: Japanese and English only (catalog domain "staff").
+STAFF_CATALOGS = {"ja": "ja", "ja-easy": "ja"}
+
+
 @lru_cache(maxsize=None)
-def _translations(folder: str):
-    found = Translations.load(str(TRANSLATIONS), [folder])
+def _translations(folder: str, domain: str = "messages"):
+    found = Translations.load(str(TRANSLATIONS), [folder], domain=domain)
     return found if isinstance(found, Translations) else NullTranslations()
 
 
@@ -57,20 +61,21 @@ def as_markup(text: str) -> Markup:
     return Markup(re.sub(r"&lt;(/?)(ruby|rt)&gt;", r"<\1\2>", str(escape(text))))
 
 
-def translate(message: str, language: str | None, **params) -> str:
+def translate(message: str, language: str | None, domain: str = "messages", **params) -> str:
     """`message` in `language` as plain text (API messages, calendar files, page titles)."""
-    return plain(translate_raw(message, language, **params))
+    return plain(translate_raw(message, language, domain, **params))
 
 
-def translate_markup(message: str, language: str | None, **params) -> Markup:
+def translate_markup(message: str, language: str | None, domain: str = "messages", **params) -> Markup:
     """`message` in `language` for an HTML page: furigana as real ruby."""
-    return as_markup(translate_raw(message, language, **params))
+    return as_markup(translate_raw(message, language, domain, **params))
 
 
-def translate_raw(message: str, language: str | None, **params) -> str:
+def translate_raw(message: str, language: str | None, domain: str = "messages", **params) -> str:
     """`message` (an English msgid) in `language`, its %(name)s or {name} placeholders filled;
     ruby tags kept as the catalog has them (the PWA renders them)."""
-    text = _translations(catalog_for(language)).gettext(message)
+    folder = catalog_for(language) if domain == "messages" else STAFF_CATALOGS.get(language or "", "en")
+    text = _translations(folder, domain).gettext(message)
     if not params:
         return text
     if "%(" in text:

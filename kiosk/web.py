@@ -42,9 +42,13 @@ class Madoguchi:
     secret: str
     now: Callable
     limits: dict = field(default_factory=dict)
+    challenges: object = None
 
     def __post_init__(self):
         from .ratelimit import RateLimiter
+        from .services.staff import Challenges
+        self.challenges = self.challenges or Challenges()
+        self.limits.setdefault("signin", RateLimiter(limit=30, window=60))
         self.limits.setdefault("enroll", RateLimiter(limit=10, window=60))
         self.limits.setdefault("booking", RateLimiter(limit=self.settings.RATE_LIMIT_BOOKINGS_PER_MINUTE, window=60))
         self.limits.setdefault("cancel", RateLimiter(limit=self.settings.RATE_LIMIT_CANCELS_PER_MINUTE, window=60))
@@ -59,7 +63,7 @@ def install_headers(app) -> None:
         h["Referrer-Policy"] = "no-referrer"
         h["Cross-Origin-Opener-Policy"] = "same-origin"
         h["X-Frame-Options"] = "DENY"
-        if request.path.startswith("/api/") or request.path == "/healthz":
+        if request.path.startswith(("/api/", "/staff")) or request.path == "/healthz":
             h["Cache-Control"] = "no-store"
         if request.is_secure:
             h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

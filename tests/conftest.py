@@ -91,5 +91,6 @@ def compiled_catalogs():
     """The gettext catalogs compiled from the .po files, as `make` does before running."""
     from babel.messages.frontend import CommandLineInterface
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "translations"])
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-D", "staff", "-d", "translations"])
     from kiosk.i18n import clear_cache
     clear_cache()

@@ -2,9 +2,10 @@
 from .bookings import audit, bookings, sweep, visitor
 from .kiosks import kiosk
 from .office import closure, demo, event, room, terms
+from .staff import staff
 from .translate import translate
 
 
 def register_cli(app) -> None:
-    for command in (demo, room, closure, event, bookings, sweep, audit, terms, visitor, kiosk, translate):
+    for command in (demo, room, closure, event, bookings, sweep, audit, terms, visitor, kiosk, staff, translate):
         app.cli.add_command(command)

@@ -12,6 +12,7 @@ from .common import _out, json_option
 
 ROOT = Path(__file__).resolve().parents[2]
 POT = ROOT / "translations" / "messages.pot"
+STAFF_POT = ROOT / "translations" / "staff.pot"   # the staff console: ja and en, marked S_()
 
 
 def _pybabel(*args) -> None:
@@ -24,6 +25,8 @@ def _pybabel(*args) -> None:
 def _extract() -> None:
     _pybabel("extract", "-q", "-F", "babel.cfg", "-k", "N_", "-k", "lazy_gettext", "-o", str(POT),
              "--no-location", "--sort-output", ".")
+    _pybabel("extract", "-q", "-F", "babel-staff.cfg", "-k", "S_", "--no-default-keywords", "-o", str(STAFF_POT),
+             "--no-location", "--sort-output", ".")
 
 
 @click.group(cls=AppGroup, help="Translations: gettext catalogs in translations/, one per visitor language.")
@@ -35,6 +38,8 @@ def translate():
 def translate_update():
     _extract()
     _pybabel("update", "-q", "-i", str(POT), "-d", "translations", "--no-fuzzy-matching")
+    for folder in ("ja", "en"):
+        _pybabel("update", "-q", "-D", "staff", "-i", str(STAFF_POT), "-d", "translations", "-l", folder, "--no-fuzzy-matching")
     click.echo("Catalogs updated; fill the empty msgstr entries, then run `translate compile`.")
 
 
@@ -49,6 +54,7 @@ def translate_init(folder):
 @translate.command("compile", help="Compile every catalog (the server reads the compiled .mo files).")
 def translate_compile():
     _pybabel("compile", "-q", "-d", "translations")
+    _pybabel("compile", "-q", "-D", "staff", "-d", "translations")
     clear_cache()
     click.echo("Catalogs compiled.")
 

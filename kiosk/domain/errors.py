@@ -162,3 +162,44 @@ class WrongDigits(DomainError):
 class NotRegisteredYet(DomainError):
     code, status = "not_registered_yet", 409
     message = N_("This booking is still being registered. Please try again in a moment.")
+
+
+# -- staff (the console and its sign-in speak Japanese and English: their own catalog "staff")
+
+def S_(message: str) -> str:
+    """Mark a staff-facing message for the "staff" catalogs (ja, en)."""
+    return message
+
+
+class StaffError(DomainError):
+    domain = "staff"
+
+
+class StaffSetupDone(StaffError):
+    code, status = "setup_done", 409
+    message = S_("An administrator exists already: sign in, or use --recover NAME for a lost key.")
+
+
+class LinkUnusable(StaffError):
+    code, status = "link_unusable", 410
+    message = S_("This link has expired or was used already. Ask an administrator for a new one.")
+
+
+class SignInFailed(StaffError):
+    code, status = "sign_in_failed", 401
+    message = S_("The security key was not accepted. Please try again.")
+
+
+class NotSignedIn(StaffError):
+    code, status = "not_signed_in", 401
+    message = S_("Please sign in with your security key.")
+
+
+class NotAllowed(StaffError):
+    code, status = "not_allowed", 403
+    message = S_("Your account may not do this.")
+
+
+class UnknownStaff(StaffError):
+    code, status = "unknown_staff", 404
+    message = S_("There is no staff member of that name.")

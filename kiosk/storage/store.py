@@ -5,6 +5,7 @@ Layout of the data directory:
   bookings/YYYY-MM/YYYY-MM-DD.json      the bookings whose session starts that day, each with
                                         the receipts of the ops that wrote it (same atomic write)
   leases.json, dead_letters.json        kiosk leases; rejected kiosk ops waiting for staff
+  sessions.json                         staff sessions (hashed IDs)
   audit-YYYY-MM.jsonl                   the hash-chained audit log
   .storage.lock                         taken around every read-modify-write, by every process;
                                         holds the generation number that writers bump
@@ -29,12 +30,13 @@ from .index import BookingIndex
 from .leases import LeasesAndDeadLetters
 from .locks import StorageLock
 from .office import OfficeConfig
+from .staff import StaffRecords
 
 DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})\.json$")
 HOT_DAYS = 64  # day files kept parsed in memory
 
 
-class Store(OfficeConfig, LeasesAndDeadLetters):
+class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
     """Domain-named reads and writes; wrap each read-modify-write in `with store.transaction():`."""
 
     def __init__(self, data_dir):
@@ -49,6 +51,7 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
         self._config = self._storage(self.dir / "config.json")
         self._leases = self._storage(self.dir / "leases.json")
         self._dead = self._storage(self.dir / "dead_letters.json")
+        self._sessions = self._storage(self.dir / "sessions.json")
         self._days = OrderedDict()   # day -> AtomicJSONStorage (LRU)
         self._parsed = {}            # day -> (the storage's content version, {booking_id: Booking})
         self._ordered = {}           # day -> (the parsed dict, its size, its bookings sorted)
@@ -133,7 +136,7 @@ class Store(OfficeConfig, LeasesAndDeadLetters):
 
     def _discard(self) -> None:
         """After a failed commit: forget everything in memory; the next transaction reads the disk."""
-        for storage in [self._config, self._leases, self._dead, *self._days.values()]:
+        for storage in [self._config, self._leases, self._dead, self._sessions, *self._days.values()]:
             storage.drop()
         self._parsed.clear()
         self._ordered.clear()

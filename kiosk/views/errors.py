@@ -22,11 +22,11 @@ def _wants_json() -> bool:
 
 def describe(err: DomainError, language: str | None = None) -> str:
     """The refusal's message in `language` (a visitor language code), else the request's."""
-    return translate(err.message, language or request_language(), **err.params)
+    return translate(err.message, language or request_language(), getattr(err, "domain", "messages"), **err.params)
 
 
-def error_response(code: str, message: str, status: int, params=None, field=None):
-    text = translate(message, request_language(), **(params or {}))
+def error_response(code: str, message: str, status: int, params=None, field=None, domain="messages"):
+    text = translate(message, request_language(), domain, **(params or {}))
     body = {"error": {"code": code, "message": text}}
     if field:
         body["error"]["field"] = field
@@ -40,7 +40,8 @@ def error_response(code: str, message: str, status: int, params=None, field=None
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
-        return error_response(err.code, err.message, err.status, err.params, getattr(err, "field", None))
+        return error_response(err.code, err.message, err.status, err.params, getattr(err, "field", None),
+                              getattr(err, "domain", "messages"))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

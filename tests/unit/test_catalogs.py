@@ -89,3 +89,15 @@ def test_server_side_strings_fill_both_placeholder_styles():
     from kiosk.i18n import translate
     assert translate("Meeting app: {app}", "en", app="Zoom") == "Meeting app: Zoom"
     assert "7" in translate("That day is too far ahead. Please choose a day within the next %(days)s days.", "ja", days=7)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_staff_catalogs_are_complete_in_japanese_and_english(lang):
+    from kiosk.staff_strings import STAFF_STRINGS
+    catalog = read_po(open(ROOT / "translations" / lang / "LC_MESSAGES" / "staff.po", "rb"))
+    ids = {m.id for m in catalog if m.id}
+    assert set(STAFF_STRINGS.values()) <= ids
+    for message in catalog:
+        if message.id:
+            assert message.string and not message.fuzzy, f"{lang}: {message.id!r}"
+            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(PLACEHOLDER.findall(message.string))

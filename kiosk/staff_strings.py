@@ -1,0 +1,32 @@
+"""The staff console's strings (Japanese and English: the "staff" catalogs)."""
+from .domain.errors import S_
+
+STAFF_STRINGS = {
+    "console": S_("Madoguchi staff console"),
+    "sign_in": S_("Sign in"),
+    "sign_in_lead": S_("Sign in with your security key. Type your name, then touch the key when it blinks."),
+    "name": S_("Your name"),
+    "sign_out": S_("Sign out"),
+    "sign_out_everywhere": S_("Sign out everywhere"),
+    "setup_title": S_("Register your security key"),
+    "setup_lead": S_("This one-time link registers a security key for your account. Type your name, then touch the key."),
+    "register_key": S_("Register the security key"),
+    "key_name": S_("A name for this key (e.g. blue key)"),
+    "link_unusable": S_("This link has expired or was used already. Ask an administrator for a new one."),
+    "today": S_("Today's sessions"),
+    "no_bookings": S_("No bookings today."),
+    "time": S_("Time"),
+    "room": S_("Room"),
+    "visitor": S_("Name"),
+    "jobseeker_no": S_("Job seeker number"),
+    "language": S_("Language"),
+    "needs": S_("Needs"),
+    "status": S_("Status"),
+    "interpreter": S_("Interpreter"),
+    "assistant": S_("Assistant"),
+    "signed_in_as": S_("Signed in as {name}"),
+    "second_key": S_("Register a second security key, in case one is lost."),
+    "add_key": S_("Register another key"),
+    "webauthn_missing": S_("This browser cannot use security keys."),
+    "working": S_("Touch your security key…"),
+}

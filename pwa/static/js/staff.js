@@ -1,0 +1,51 @@
+// The staff console's sign-in: security keys only (WebAuthn). The server keeps the challenges;
+// the browser turns its JSON options into a ceremony and sends the credential back as JSON.
+const $ = (selector) => document.querySelector(selector);
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: "POST", body: JSON.stringify(body), credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-Madoguchi": "1" },
+  });
+  const answer = await response.json();
+  if (!response.ok) throw new Error(answer.error ? answer.error.message : String(response.status));
+  return answer;
+}
+
+async function ceremony(optionsUrl, verifyUrl, body, extra = {}) {
+  $("#staff-error").textContent = "";
+  $("#staff-working").hidden = false;
+  try {
+    const { challenge_id: challengeId, options } = await post(optionsUrl, body);
+    const credential = options.user
+      ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) })
+      : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
+    await post(verifyUrl, { challenge_id: challengeId, credential: credential.toJSON(), ...extra });
+    location.assign("/staff");
+  } catch (err) {
+    $("#staff-error").textContent = err.message;
+  } finally {
+    $("#staff-working").hidden = true;
+  }
+}
+
+function wire() {
+  if (!window.PublicKeyCredential || !PublicKeyCredential.parseCreationOptionsFromJSON) {
+    $("#staff-error").textContent = $("#staff-messages").dataset.webauthnMissing;
+  }
+  $("#sign-in-form")?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ceremony("/api/v1/staff/signin/options", "/api/v1/staff/signin/verify", { name: $("#staff-name").value });
+  });
+  $("#setup-form")?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ceremony("/api/v1/staff/register/options", "/api/v1/staff/register/verify",
+      { link: event.currentTarget.dataset.link, name: $("#staff-name").value }, { key_name: $("#key-name").value });
+  });
+  $("#add-key")?.addEventListener("click", () => ceremony("/api/v1/staff/register/options", "/api/v1/staff/register/verify", {}));
+  for (const [id, everywhere] of [["#sign-out", false], ["#sign-out-everywhere", true]]) {
+    $(id)?.addEventListener("click", async () => { await post("/api/v1/staff/signout", { everywhere }); location.assign("/staff"); });
+  }
+}
+
+wire();

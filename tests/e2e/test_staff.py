@@ -1,0 +1,75 @@
+"""The staff console's sign-in in real Chromium, with its virtual authenticator over CDP
+(ctap2, usb, user verification): bootstrap link, register, sign out, sign in."""
+import pytest
+
+from kiosk.services import staff as staff_service
+from tests.e2e.conftest import assert_accessible, shot
+
+
+@pytest.fixture
+def staff_page(browser, server):
+    context = browser.new_context(base_url=server, locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False,
+        "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}})
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def setup_token(app) -> str:
+    office = app.extensions["madoguchi"]
+    return staff_service.setup_link(office.store, office.now(), "test")
+
+
+def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page, e2e_app):
+    page = staff_page
+    page.goto(f"/staff/setup/{setup_token(e2e_app)}")
+    assert_accessible(page, "staff setup")
+    page.fill("#staff-name", "Yamada Admin")
+    page.fill("#key-name", "blue key")
+    page.click("#setup-form button[type=submit]")
+    page.wait_for_selector('body[data-mode="today"]')
+    assert page.is_visible("#second-key")                      # one key only: the console nags
+    assert_accessible(page, "staff console: today")
+    shot(page, "staff-today-en")
+    page.click("#sign-out")
+    page.wait_for_selector('body[data-mode="signin"]')
+    assert_accessible(page, "staff sign-in")
+    page.fill("#staff-name", "Yamada Admin")
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector('body[data-mode="today"]')
+
+
+def test_a_used_setup_link_gets_a_clear_page(staff_page, e2e_app):
+    token = setup_token(e2e_app)
+    staff_page.goto(f"/staff/setup/{token}")
+    staff_page.fill("#staff-name", "Yamada Admin")
+    staff_page.click("#setup-form button[type=submit]")
+    staff_page.wait_for_selector('body[data-mode="today"]')
+    response = staff_page.goto(f"/staff/setup/{token}")
+    assert response.status == 410 and "expired or was used" in staff_page.inner_text("main")
+
+
+def test_a_second_key_is_registered_from_the_console_and_signs_in(staff_page, e2e_app):
+    page = staff_page
+    page.goto(f"/staff/setup/{setup_token(e2e_app)}")
+    page.fill("#staff-name", "Yamada Admin")
+    page.click("#setup-form button[type=submit]")
+    page.wait_for_selector('body[data-mode="today"]')
+    cdp = page.context.new_cdp_session(page)                    # a second key plugged in
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "hasUserVerification": True, "isUserVerified": True,
+        "automaticPresenceSimulation": True}})
+    page.click("#add-key")
+    page.wait_for_selector("#second-key", state="detached")     # two keys now: no more nagging
+    page.click("#sign-out")
+    page.fill("#staff-name", "Yamada Admin")
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector('body[data-mode="today"]')
