@@ -203,3 +203,8 @@ class NotAllowed(StaffError):
 class UnknownStaff(StaffError):
     code, status = "unknown_staff", 404
     message = S_("There is no staff member of that name.")
+
+
+class InvalidStaffRequest(StaffError):
+    code, status = "invalid_request", 400
+    message = S_("The request is not valid.")

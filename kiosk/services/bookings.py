@@ -1,7 +1,7 @@
 """Creating and changing bookings (C1, C5, C6, C7, C12, S1)."""
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..domain.bookings import Booking
@@ -201,6 +201,11 @@ def cancel_booking(store, booking_id: str, now: datetime, actor: str) -> Booking
 
 def mark_attended(store, booking_id: str, now: datetime, actor: str) -> Booking:
     return change_booking(store, booking_id, lambda b: b.mark_attended(now, actor), now, actor, "booking.attended")
+
+
+def add_note(store, booking_id: str, note: str, now: datetime, actor: str) -> Booking:
+    """A staff note on a booking (personal data: purged with the booking's other fields)."""
+    return change_booking(store, booking_id, lambda b: replace(b, note=note.strip() or None), now, actor, "booking.note")
 
 
 def check_in(store, booking_id: str, now: datetime) -> Booking:

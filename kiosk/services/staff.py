@@ -237,3 +237,46 @@ def end_sessions(store, now, session_id: str, everywhere: bool = False) -> None:
 def require_role(member: dict, role: str) -> None:
     if role == "admin" and member["role"] != "admin":
         raise NotAllowed()
+
+
+# -- accounts and keys (admins) ----------------------------------------------------------------
+
+def invite_link(store, now, admin: dict, name: str, role: str) -> str:
+    """A one-time link for a new staff member to register their first key."""
+    require_role(admin, "admin")
+    name = " ".join(str(name or "").split())[:60]
+    if not name or role not in ROLES:
+        raise SignInFailed()
+    with store.transaction():
+        if store.staff_by_name(name) is not None:
+            raise NotAllowed()
+        member = {"id": uuid.uuid4().hex, "name": name, "role": role, "active": True, "created_at": now.isoformat()}
+        store.save_staff(member)
+        token = _new_link(store, now, "invite", role, name, member["id"])
+        store.audit.append(now, f"staff:{admin['id']}", "staff.invite", staff=member["id"], role=role)
+    return token
+
+
+def revoke_key(store, now, member: dict, credential_id: str) -> None:
+    """Staff revoke their own keys; admins anyone's. A revoked key signs nobody in again."""
+    with store.transaction():
+        key = store.credential(credential_id)
+        if key is None or (key["staff_id"] != member["id"] and member["role"] != "admin"):
+            raise NotAllowed()
+        store.save_credential(dict(key, revoked_at=now.isoformat()))
+        store.audit.append(now, f"staff:{member['id']}", "staff.key_revoked", staff=key["staff_id"], key=credential_id[:12])
+
+
+def set_active(store, now, admin: dict, staff_id: str, active: bool) -> None:
+    """Disable (or enable again) an account; its sessions end at once."""
+    require_role(admin, "admin")
+    with store.transaction():
+        member = store.staff_member(staff_id)
+        if member is None or member["id"] == admin["id"]:
+            raise NotAllowed()
+        store.save_staff(dict(member, active=active))
+        if not active:
+            for s in store.sessions_of(staff_id):
+                if not s["ended_at"]:
+                    store.save_session(dict(s, ended_at=now.isoformat()))
+        store.audit.append(now, f"staff:{admin['id']}", "staff.enabled" if active else "staff.disabled", staff=staff_id)

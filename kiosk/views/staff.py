@@ -1,10 +1,12 @@
 """The staff console's sign-in (X5): one-time links, security keys, sessions; and the day's list."""
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, jsonify, render_template, request
 
-from ..domain.calendar import tokyo
-from ..domain.errors import LinkUnusable, NotAllowed, NotSignedIn
+from ..domain.calendar import TOKYO, tokyo
+from ..domain.errors import S_, InvalidStaffRequest, LinkUnusable, NotAllowed, NotSignedIn
+from ..services import bookings as booking_service
 from ..i18n import NATIVE_NAMES, translate, translate_markup
 from ..services import staff as staff_service
 from ..staff_strings import STAFF_STRINGS
@@ -54,6 +56,14 @@ def _signed_in(member: dict, status: int = 200):
     return response
 
 
+def _signed_in_member(role: str = "staff") -> dict:
+    member = current_staff()
+    if member is None:
+        raise NotSignedIn()
+    staff_service.require_role(member, role)
+    return member
+
+
 @bp.get("/staff")
 def console():
     member = current_staff()
@@ -63,7 +73,68 @@ def console():
     with store.transaction():
         today = [b for b in store.bookings_on(tokyo(now).date())]
         keys = [c for c in store.credentials(member["id"]) if not c["revoked_at"]]
-    return _page("today", member=member, bookings=today, keys=keys, tokyo=tokyo, language_names=LANGUAGE_NAMES)
+        team = [dict(m, keys=[c for c in store.credentials(m["id"]) if not c["revoked_at"]]) for m in store.staff_members()] \
+            if member["role"] == "admin" else []
+    return _page("today", member=member, bookings=today, keys=keys, team=team, tokyo=tokyo, language_names=LANGUAGE_NAMES)
+
+
+# -- the day's work ------------------------------------------------------------------------------
+
+BOOKING_ACTIONS = {
+    "attended": lambda store, settings, booking_id, now, actor, body: booking_service.mark_attended(store, booking_id, now, actor),
+    "cancel": lambda store, settings, booking_id, now, actor, body: booking_service.cancel_booking(store, booking_id, now, actor),
+    "reschedule": lambda store, settings, booking_id, now, actor, body: booking_service.reschedule_booking(
+        store, settings, booking_id, _start(body), now, actor),
+    "note": lambda store, settings, booking_id, now, actor, body: booking_service.add_note(
+        store, booking_id, str(body.get("note", ""))[:500], now, actor),
+}
+
+
+def _start(body) -> datetime:
+    try:
+        start = datetime.fromisoformat(str(body.get("start", "")))
+    except ValueError:
+        raise InvalidStaffRequest(S_("The start time is not valid.")) from None
+    return start if start.tzinfo else start.replace(tzinfo=TOKYO)
+
+
+@bp.post("/api/v1/staff/bookings/<booking_id>/<action>")
+def booking_action(booking_id, action):
+    body = _state_change()
+    member = _signed_in_member()
+    if action not in BOOKING_ACTIONS:
+        raise NotAllowed()
+    booking = BOOKING_ACTIONS[action](office().store, office().settings, booking_id, office().now(),
+                                      f"staff:{member['id']}", body)
+    return jsonify({"booking": {"booking_id": booking.booking_id, "status": booking.status,
+                                "start": booking.start.isoformat(), "room_id": booking.room_id}})
+
+
+# -- accounts and keys -----------------------------------------------------------------------------
+
+@bp.post("/api/v1/staff/invite")
+def invite():
+    body = _state_change()
+    admin = _signed_in_member("admin")
+    token = staff_service.invite_link(office().store, office().now(), admin, body.get("name"), body.get("role", "staff"))
+    base = (office().settings.PUBLIC_BASE_URL or request.host_url).rstrip("/")
+    return jsonify({"url": f"{base}/staff/setup/{token}", "expires_in_minutes": 15}), 201
+
+
+@bp.post("/api/v1/staff/keys/<credential_id>/revoke")
+def revoke_key(credential_id):
+    _state_change()
+    staff_service.revoke_key(office().store, office().now(), _signed_in_member(), credential_id)
+    return jsonify({"revoked": credential_id})
+
+
+@bp.post("/api/v1/staff/members/<staff_id>/<action>")
+def member_action(staff_id, action):
+    _state_change()
+    if action not in ("disable", "enable"):
+        raise NotAllowed()
+    staff_service.set_active(office().store, office().now(), _signed_in_member("admin"), staff_id, action == "enable")
+    return jsonify({"staff_id": staff_id, "active": action == "enable"})
 
 
 @bp.get("/staff/setup/<token>")

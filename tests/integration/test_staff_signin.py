@@ -152,3 +152,86 @@ def test_a_lost_key_is_recovered_with_a_console_link_and_the_audit_log_says_so(a
     assert sign_in(client, new_key).status_code == 200
     log = runner.invoke(args=["audit", "verify", "--json"])
     assert log.exit_code == 0
+
+
+# -- the console's actions ---------------------------------------------------------------------
+
+def booked_today_or_later(client, **overrides):
+    from tests.factories import make_payload
+    r = client.post("/api/v1/bookings", json=make_payload(language="en", **overrides))
+    assert r.status_code == 201, r.json
+    return r.json["booking"], r.json["booking"]["join_url"].rsplit("/j/", 1)[1]
+
+
+@pytest.fixture
+def signed_in(admin_key, client):
+    assert sign_in(client, admin_key).status_code == 200
+    return client
+
+
+@pytest.mark.usefixtures("two_rooms")
+def test_console_actions_show_on_the_phone_page_and_in_availability_and_in_the_audit_log(signed_in, runner):
+    client = signed_in
+    booking, token = booked_today_or_later(client)
+    moved = post(client, f"/api/v1/staff/bookings/{booking['booking_id']}/reschedule", {"start": "2026-12-04T14:00"})
+    assert moved.status_code == 200, moved.json
+    status = client.get(f"/api/v1/join/{token}").json["booking"]
+    assert status["start"] == "2026-12-04T14:00:00+09:00" and status["rescheduled_from"] == booking["start"]
+    free = {s["start"]: s["free"] for d in client.get("/api/v1/calendar?from=2026-12-03&days=2").json["days"] for s in d["slots"]}
+    assert free["2026-12-04T14:00:00+09:00"] == 1 and free[booking["start"]] == 2
+    assert post(client, f"/api/v1/staff/bookings/{booking['booking_id']}/note", {"note": "通訳は英語"}).status_code == 200
+    assert post(client, f"/api/v1/staff/bookings/{booking['booking_id']}/cancel", {}).status_code == 200
+    assert client.get(f"/api/v1/join/{token}").json["booking"]["status"] == "cancelled"
+    other, other_token = booked_today_or_later(client)
+    assert post(client, f"/api/v1/staff/bookings/{other['booking_id']}/attended", {}).status_code == 200
+    assert client.get(f"/api/v1/join/{other_token}").json["booking"]["status"] == "attended"
+    result = runner.invoke(args=["audit", "verify", "--json"])
+    assert result.exit_code == 0
+    log = "".join(p.read_text() for p in sorted(runner.app.extensions["madoguchi"].store.dir.glob("audit-*.jsonl")))
+    for action in ("booking.reschedule", "booking.note", "booking.cancel", "booking.attended"):
+        assert action in log
+
+
+@pytest.mark.usefixtures("two_rooms")
+def test_a_bad_console_request_is_a_clear_refusal_that_changes_nothing(signed_in):
+    booking, token = booked_today_or_later(signed_in)
+    for body in ({"start": "soon"}, {"start": "2026-12-05T10:00"}, {"start": "2026-12-03T16:00"}):
+        r = post(signed_in, f"/api/v1/staff/bookings/{booking['booking_id']}/reschedule", body,
+                 headers={**JSON, "Accept-Language": "en"})
+        assert 400 <= r.status_code < 500 and r.json["error"]["message"], r.json
+    assert signed_in.get(f"/api/v1/join/{token}").json["booking"]["start"] == booking["start"]
+
+
+def test_console_actions_need_a_session(admin_key, client):
+    assert post(client, "/api/v1/staff/bookings/x/cancel", {}).status_code == 401
+
+
+def test_an_invited_staff_member_registers_and_may_not_invite(signed_in, app):
+    invite = post(signed_in, "/api/v1/staff/invite", {"name": "佐藤 職員", "role": "staff"})
+    assert invite.status_code == 201
+    colleague, other_key = app.test_client(), SoftAuthenticator()
+    token = invite.json["url"].rsplit("/staff/setup/", 1)[1]
+    assert register(colleague, other_key, token, name="ignored").json["staff"]["name"] == "佐藤 職員"
+    refused = post(colleague, "/api/v1/staff/invite", {"name": "誰か", "role": "admin"})
+    assert refused.status_code == 403
+
+
+def test_a_revoked_key_signs_nobody_in(admin_key, signed_in, app):
+    store = app.extensions["madoguchi"].store
+    with store.transaction():
+        (key,) = store.credentials()
+    assert post(signed_in, f"/api/v1/staff/keys/{key['id']}/revoke", {}).status_code == 200
+    post(signed_in, "/api/v1/staff/signout", {})
+    assert sign_in(signed_in, admin_key).status_code == 401
+
+
+def test_a_disabled_account_is_signed_out_at_once(signed_in, app):
+    invite = post(signed_in, "/api/v1/staff/invite", {"name": "佐藤 職員", "role": "staff"})
+    colleague = app.test_client()
+    register(colleague, SoftAuthenticator(), invite.json["url"].rsplit("/", 1)[1])
+    assert 'data-mode="today"' in console(colleague)
+    store = app.extensions["madoguchi"].store
+    with store.transaction():
+        member = store.staff_by_name("佐藤 職員")
+    assert post(signed_in, f"/api/v1/staff/members/{member['id']}/disable", {}).status_code == 200
+    assert 'data-mode="today"' not in console(colleague)

@@ -48,4 +48,41 @@ function wire() {
   }
 }
 
+// -- the day's work and the team (signed in) -------------------------------------------------------
+
+async function act(url, body) {
+  try {
+    await post(url, body);
+    location.reload();
+  } catch (err) {
+    $("#staff-error").textContent = err.message;
+  }
+}
+
+function wireConsole() {
+  document.querySelectorAll("tr[data-booking] [data-action]").forEach((button) => button.addEventListener("click", () => {
+    const row = button.closest("tr");
+    if (button.dataset.confirm && !confirm(button.dataset.confirm)) return;
+    const body = {};
+    row.querySelectorAll("[data-field]").forEach((input) => { body[input.dataset.field] = input.value; });
+    act(`/api/v1/staff/bookings/${row.dataset.booking}/${button.dataset.action}`, body);
+  }));
+  document.querySelectorAll("[data-revoke]").forEach((button) => button.addEventListener("click",
+    () => act(`/api/v1/staff/keys/${encodeURIComponent(button.dataset.revoke)}/revoke`, {})));
+  document.querySelectorAll("[data-member-action]").forEach((button) => button.addEventListener("click",
+    () => act(`/api/v1/staff/members/${button.closest("tr").dataset.staff}/${button.dataset.memberAction}`, {})));
+  $("#invite-form")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    try {
+      const { url } = await post("/api/v1/staff/invite", { name: form.get("name"), role: form.get("role") });
+      $("#invite-link").textContent = url;
+      $("#invite-link").hidden = false;
+    } catch (err) {
+      $("#staff-error").textContent = err.message;
+    }
+  });
+}
+
 wire();
+wireConsole();
