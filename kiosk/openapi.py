@@ -75,7 +75,8 @@ SYNC_REQUEST = {
             }}},
         "status": {"type": "object", "additionalProperties": False, "properties": {
             "outbox": {"type": "integer", "minimum": 0}, "dead_letters": {"type": "integer", "minimum": 0},
-            "persisted": {"type": "boolean"}, "app_version": {"type": "string", "maxLength": 40}}},
+            "persisted": {"type": "boolean"}, "app_version": {"type": "string", "maxLength": 40},
+            "done_commands": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 64}}}},
         "have_leases": {"type": "array", "maxItems": 500, "items": {"type": "string", "maxLength": 64}},
         "slips_for": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 64}},
     },

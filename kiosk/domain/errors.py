@@ -208,3 +208,8 @@ class UnknownStaff(StaffError):
 class InvalidStaffRequest(StaffError):
     code, status = "invalid_request", 400
     message = S_("The request is not valid.")
+
+
+class KioskUnknown(StaffError):
+    code, status = "kiosk_unknown", 404
+    message = S_("There is no kiosk of that name.")

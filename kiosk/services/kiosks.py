@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from ..domain.calendar import SLOT
-from ..domain.errors import EnrollmentCodeInvalid, InvalidRequest, N_, Unauthorized
+from ..domain.errors import EnrollmentCodeInvalid, InvalidRequest, KioskUnknown, N_, Unauthorized
 from ..domain.leases import choose_units, is_held
 from ..slips import qr_svg
 from ..tokens import join_token
@@ -89,6 +89,37 @@ def report_status(store, kiosk: dict, now, offset_ms: int | None, status: dict |
             record = store.kiosk(id=kiosk["id"])
             record["status"] = report
             store.save_kiosk(record)
+
+
+# -- commands staff send to a kiosk, delivered with its next sync (a remote reset) ----------------
+
+def request_reset(store, now, actor: str, kiosk_id: str) -> dict:
+    """Staff ask a kiosk to reset: at its next sync it pushes its outbox, then wipes the visitor
+    and reloads the shell (the outbox is kept: a reset never loses a booking)."""
+    with store.transaction():
+        record = store.kiosk(id=kiosk_id)
+        if record is None:
+            raise KioskUnknown()
+        command = {"id": uuid.uuid4().hex[:16], "kind": "reset", "requested_at": now.isoformat(), "by": actor}
+        record["commands"] = [c for c in record.get("commands", []) if c["kind"] != "reset"] + [command]
+        store.save_kiosk(record)
+        store.audit.append(now, actor, "kiosk.reset_requested", kiosk=kiosk_id)
+    return command
+
+
+def pending_commands(store, kiosk: dict, now, done=()) -> list[dict]:
+    """The kiosk's commands still to carry out; those it reports done are cleared (and logged)."""
+    commands = kiosk.get("commands", [])
+    finished = [c for c in commands if c["id"] in set(done)]
+    if finished:
+        with store.transaction():
+            record = store.kiosk(id=kiosk["id"])
+            record["commands"] = [c for c in record.get("commands", []) if c["id"] not in set(done)]
+            store.save_kiosk(record)
+            for c in finished:
+                store.audit.append(now, f"kiosk:{kiosk['id']}", f"kiosk.{c['kind']}_done", kiosk=kiosk["id"])
+        commands = record["commands"]
+    return [{"id": c["id"], "kind": c["kind"]} for c in commands]
 
 
 def _lease_view(lease: dict, with_slip: bool) -> dict:

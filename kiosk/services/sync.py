@@ -8,7 +8,7 @@ from ..openapi import BOOKING_CREATE, BOOKING_REF, LEASE_RELEASE
 from ..schemas import Schema
 from ..slips import qr_svg
 from .bookings import Context, booking_result, change_booking, create_booking
-from .kiosks import report_status, top_up_leases
+from .kiosks import pending_commands, report_status, top_up_leases
 
 PAYLOADS = {
     "booking.create": Schema(BOOKING_CREATE), "event.book": Schema(BOOKING_CREATE),
@@ -124,7 +124,8 @@ def sync(store, ctx: Context, kiosk: dict, body: dict, received_at: datetime, de
         op = ops[index]
         results[index] = apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe, op["op_id"] in slips_for)
     report_status(store, kiosk, received_at, offset_ms, body.get("status"))
+    commands = pending_commands(store, kiosk, received_at, done=(body.get("status") or {}).get("done_commands", ()))
     leases = top_up_leases(store, ctx.settings, kiosk["id"], received_at, ctx.secret, ctx.base_url,
                            have=set(body.get("have_leases", ())))
     return {"server_time": received_at.isoformat(), "clock_offset_ms": offset_ms,
-            "results": [results[i] for i in range(len(ops))], "leases": leases}
+            "results": [results[i] for i in range(len(ops))], "leases": leases, "commands": commands}

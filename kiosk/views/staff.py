@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, jsonify, render_template, request
 
 from ..domain.calendar import TOKYO, tokyo
-from ..domain.errors import S_, InvalidStaffRequest, LinkUnusable, NotAllowed, NotSignedIn
+from ..domain.errors import S_, InvalidStaffRequest, KioskUnknown, LinkUnusable, NotAllowed, NotSignedIn
 from ..services import bookings as booking_service
+from ..services import kiosks as kiosk_service
 from ..i18n import NATIVE_NAMES, translate, translate_markup
 from ..services import staff as staff_service
 from ..staff_strings import STAFF_STRINGS
@@ -73,9 +74,12 @@ def console():
     with store.transaction():
         today = [b for b in store.bookings_on(tokyo(now).date())]
         keys = [c for c in store.credentials(member["id"]) if not c["revoked_at"]]
+        admin = member["role"] == "admin"
         team = [dict(m, keys=[c for c in store.credentials(m["id"]) if not c["revoked_at"]]) for m in store.staff_members()] \
-            if member["role"] == "admin" else []
-    return _page("today", member=member, bookings=today, keys=keys, team=team, tokyo=tokyo, language_names=LANGUAGE_NAMES)
+            if admin else []
+        kiosks = [k for k in store.kiosks() if not k.get("revoked_at")] if admin else []
+    return _page("today", member=member, bookings=today, keys=keys, team=team, kiosks=kiosks, tokyo=tokyo,
+                 language_names=LANGUAGE_NAMES)
 
 
 # -- the day's work ------------------------------------------------------------------------------
@@ -197,3 +201,29 @@ def signout():
     response = jsonify({"signed_out": True})
     response.delete_cookie(COOKIE, secure=True, httponly=True, samesite="Strict", path="/")
     return response
+
+
+# -- kiosks (admins) -----------------------------------------------------------------------------------
+
+@bp.post("/api/v1/staff/kiosks/enroll")
+def kiosk_enroll():
+    body = _state_change()
+    admin = _signed_in_member("admin")
+    return jsonify(kiosk_service.enroll(office().store, office().now(), f"staff:{admin['id']}", str(body.get("name", "")))), 201
+
+
+@bp.post("/api/v1/staff/kiosks/<kiosk_id>/<action>")
+def kiosk_action(kiosk_id, action):
+    _state_change()
+    admin = _signed_in_member("admin")
+    store, now, actor = office().store, office().now(), f"staff:{admin['id']}"
+    if action == "reset":
+        return jsonify({"command": kiosk_service.request_reset(store, now, actor, kiosk_id)})
+    if action == "revoke":
+        with store.transaction():
+            record = store.kiosk(id=kiosk_id)
+        if record is None:
+            raise KioskUnknown()
+        kiosk_service.revoke(store, now, actor, record["name"])
+        return jsonify({"revoked": kiosk_id})
+    raise NotAllowed()

@@ -78,6 +78,48 @@ def phone(browser, server):
     assert not errors, errors
 
 
+@pytest.fixture
+def staff_page(browser, server):
+    context = browser.new_context(base_url=server, locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    page.security_key = (cdp, plug_in_key(cdp))
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def plug_in_key(cdp) -> str:
+    """A new virtual security key (CTAP2 over USB, with a PIN: user verification)."""
+    return cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False,
+        "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}})["authenticatorId"]
+
+
+def swap_key(page) -> None:
+    """Unplug the staff page's security key and plug in another one."""
+    cdp, old = page.security_key
+    cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": old})
+    page.security_key = (cdp, plug_in_key(cdp))
+
+
+def setup_token(app) -> str:
+    """The first admin's one-time link, as `flask --app app staff setup-link` makes it."""
+    from kiosk.services import staff as staff_service
+    office = app.extensions["madoguchi"]
+    return staff_service.setup_link(office.store, office.now(), "test")
+
+
+def sign_in_first_admin(staff_page, app, name="Yamada Admin"):
+    staff_page.goto(f"/staff/setup/{setup_token(app)}")
+    staff_page.fill("#staff-name", name)
+    staff_page.click("#setup-form button[type=submit]")
+    staff_page.wait_for_selector('body[data-mode="today"]')
+
+
 # Headless Chromium has no printer: a real window.print() leaves the page "being printed" for
 # good, and page.pdf() then fails. The kiosk's call is counted instead, and the tests print the
 # slip themselves with page.pdf(), through the same print CSS (../shared/e2e.md).

@@ -1,30 +1,6 @@
 """The staff console's sign-in in real Chromium, with its virtual authenticator over CDP
 (ctap2, usb, user verification): bootstrap link, register, sign out, sign in."""
-import pytest
-
-from kiosk.services import staff as staff_service
-from tests.e2e.conftest import assert_accessible, shot
-
-
-@pytest.fixture
-def staff_page(browser, server):
-    context = browser.new_context(base_url=server, locale="en-US", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False,
-        "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}})
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    yield page
-    context.close()
-    assert not errors, errors
-
-
-def setup_token(app) -> str:
-    office = app.extensions["madoguchi"]
-    return staff_service.setup_link(office.store, office.now(), "test")
+from tests.e2e.conftest import assert_accessible, setup_token, shot, sign_in_first_admin, swap_key
 
 
 def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page, e2e_app):
@@ -62,14 +38,27 @@ def test_a_second_key_is_registered_from_the_console_and_signs_in(staff_page, e2
     page.fill("#staff-name", "Yamada Admin")
     page.click("#setup-form button[type=submit]")
     page.wait_for_selector('body[data-mode="today"]')
-    cdp = page.context.new_cdp_session(page)                    # a second key plugged in
-    cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "usb", "hasUserVerification": True, "isUserVerified": True,
-        "automaticPresenceSimulation": True}})
+    swap_key(page)                                              # the second key in the USB port
     page.click("#add-key")
     page.wait_for_selector("#second-key", state="detached")     # two keys now: no more nagging
     page.click("#sign-out")
+    page.wait_for_selector('body[data-mode="signin"]')
     page.fill("#staff-name", "Yamada Admin")
     page.click("#sign-in-form button[type=submit]")
     page.wait_for_selector('body[data-mode="today"]')
+
+
+def test_a_revoked_key_is_refused_at_sign_in(staff_page, e2e_app):
+    page = staff_page
+    sign_in_first_admin(page, e2e_app)
+    swap_key(page)
+    page.click("#add-key")
+    page.wait_for_selector("#second-key", state="detached")
+    page.click('.key:has-text("Key 2") [data-revoke]')            # the key in the port is revoked
+    page.wait_for_selector('.key:has-text("Key 2")', state="detached")
+    page.click("#sign-out")
+    page.wait_for_selector('body[data-mode="signin"]')
+    page.fill("#staff-name", "Yamada Admin")
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#staff-error:not(:empty)", timeout=20000)
+    assert page.get_attribute("body", "data-mode") == "signin"

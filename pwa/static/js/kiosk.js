@@ -149,9 +149,30 @@ function wire() {
   const activity = () => { if (!$("#idle-dialog").open) resetIdle(); };
   for (const type of ["pointerdown", "keydown", "input", "scroll"]) addEventListener(type, activity, { passive: true, capture: true });
   new MutationObserver(resetIdle).observe(document.body, { attributes: true, attributeFilter: ["data-current"] });
-  onStatus(renderStatus);
+  onStatus((status) => { renderStatus(status); maybeReset(); });
   addEventListener("online", renderPhoneQr);
   addEventListener("offline", renderPhoneQr);
+}
+
+/** A reset (staff mode, or remote from the console): push the outbox first; then wipe the visitor
+ *  and reload the shell (a new service worker if there is one). The outbox itself is kept. */
+export async function resetKiosk(commandIds = []) {
+  await push();
+  if ((await getAll("outbox")).length) return false;      // still offline: the reset waits, nothing is lost
+  if (commandIds.length) await setState("done_commands", [...new Set([...(await getState("done_commands", [])), ...commandIds])]);
+  const registration = await navigator.serviceWorker?.getRegistration();
+  await registration?.update().catch(() => {});
+  location.replace("/kiosk");
+  return true;
+}
+
+let resetting = false;
+async function maybeReset() {
+  const done = await getState("done_commands", []);
+  const resets = (await getState("commands", [])).filter((c) => c.kind === "reset" && !done.includes(c.id));
+  if (!resets.length || resetting) return;
+  resetting = true;
+  if (!(await resetKiosk(resets.map((c) => c.id)))) resetting = false;
 }
 
 /** The kiosk's "continue on your phone" code, in the chosen language; only while online. */

@@ -101,7 +101,8 @@ export function push() {
       const body = {
         schema: 1, client_sent_at: new Date().toISOString(), ops: batch,
         status: { outbox: ops.length, dead_letters: await count("dead_letter"),
-                  persisted: Boolean(await getState("persisted")), app_version: APP_VERSION },
+                  persisted: Boolean(await getState("persisted")), app_version: APP_VERSION,
+                  done_commands: await getState("done_commands", []) },
         have_leases: leases.filter((l) => l.slip_svg).map((l) => l.lease_unit_id),
         slips_for: batch.map((op) => op.op_id).filter((id) => slipsWanted.has(id)),
       };
@@ -152,6 +153,14 @@ async function handle(body, batch) {
     state.put({ key: "last_sync", value: body.server_time });
     state.put({ key: "clock_offset_ms", value: clockOffsetMs });
     state.put({ key: "needs_enrollment", value: false });
+    // Staff commands (a remote reset): kept until done; done ones are reported until the server drops them.
+    const commands = body.commands || [];
+    state.put({ key: "commands", value: commands });
+    const done = await new Promise((resolve) => {
+      const r = state.get("done_commands");
+      r.onsuccess = () => resolve(r.result ? r.result.value : []);
+    });
+    state.put({ key: "done_commands", value: done.filter((id) => commands.some((c) => c.id === id)) });
   });
   body.results.forEach((answer) => { slipsWanted.delete(answer.op_id); settle(answer.op_id, answer); });
 }

@@ -71,6 +71,18 @@ function wireConsole() {
     () => act(`/api/v1/staff/keys/${encodeURIComponent(button.dataset.revoke)}/revoke`, {})));
   document.querySelectorAll("[data-member-action]").forEach((button) => button.addEventListener("click",
     () => act(`/api/v1/staff/members/${button.closest("tr").dataset.staff}/${button.dataset.memberAction}`, {})));
+  document.querySelectorAll("[data-kiosk-action]").forEach((button) => button.addEventListener("click",
+    () => act(`/api/v1/staff/kiosks/${button.closest("tr").dataset.kiosk}/${button.dataset.kioskAction}`, {})));
+  $("#enroll-form")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const { code } = await post("/api/v1/staff/kiosks/enroll", { name: new FormData(event.currentTarget).get("name") });
+      $("#enroll-code").textContent = code;
+      $("#enroll-code").hidden = false;
+    } catch (err) {
+      $("#staff-error").textContent = err.message;
+    }
+  });
   $("#invite-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
