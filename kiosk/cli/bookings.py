@@ -5,6 +5,7 @@ from flask.cli import AppGroup, with_appcontext
 from ..domain.calendar import tokyo
 from ..services import bookings as booking_service
 from ..services import office as office_service
+from ..services.retention import purge_personal_data
 from ..services.sweep import sweep_no_shows
 from .common import _actor, _day, _moment, _out, _state, json_option, refusals
 
@@ -77,6 +78,15 @@ def sweep(as_json):
     s = _state()
     swept = sweep_no_shows(s.store, s.settings, s.now())
     _out(as_json, {"no_show": swept}, f"Marked {len(swept)} booking(s) as no-show.")
+
+
+@click.command(help="Purge personal data (name, 求職番号, note) of bookings past RETENTION_DAYS; statistics stay.")
+@with_appcontext
+@json_option
+def purge(as_json):
+    s = _state()
+    result = purge_personal_data(s.store, s.settings, s.now())
+    _out(as_json, result, f"Purged personal data of {result['purged']} booking(s) before {result['before']}.")
 
 
 @click.group(cls=AppGroup, help="The hash-chained audit log.")

@@ -1,13 +1,18 @@
 """The staff console's sign-in (X5): one-time links, security keys, sessions; and the day's list."""
-from datetime import datetime
+import csv
+import io
+import json
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from ..domain.calendar import TOKYO, tokyo
 from ..domain.errors import S_, InvalidStaffRequest, KioskUnknown, LinkUnusable, NotAllowed, NotSignedIn
 from ..services import bookings as booking_service
 from ..services import kiosks as kiosk_service
+from ..services import office as office_service
+from ..services import stats as stats_service
 from ..i18n import NATIVE_NAMES, translate, translate_markup
 from ..services import staff as staff_service
 from ..staff_strings import STAFF_STRINGS
@@ -227,3 +232,88 @@ def kiosk_action(kiosk_id, action):
         kiosk_service.revoke(store, now, actor, record["name"])
         return jsonify({"revoked": kiosk_id})
     raise NotAllowed()
+
+
+# -- visitors, statistics, exports, the audit log ------------------------------------------------------
+
+@bp.post("/api/v1/staff/visitors/lookup")
+def visitor_lookup():
+    """By POST, so a 求職番号 never appears in a URL or an access log."""
+    body = _state_change()
+    _signed_in_member()
+    standing = office_service.visitor_standing(office().store, office().settings, str(body.get("jobseeker_no", "")),
+                                               office().now())
+    with office().store.transaction():
+        history = office().store.bookings_of(standing["jobseeker_no"])
+    standing["bookings"] = [{"start": b.start.isoformat(), "service": b.service, "status": b.status} for b in history]
+    return jsonify(standing)
+
+
+@bp.post("/api/v1/staff/visitors/restrict")
+def visitor_restrict():
+    body = _state_change()
+    member = _signed_in_member()
+    try:
+        until = date.fromisoformat(str(body.get("until", "")))
+    except ValueError:
+        raise InvalidStaffRequest(S_("The end date is not valid.")) from None
+    office_service.restrict(office().store, office().now(), f"staff:{member['id']}", office().secret,
+                            str(body.get("jobseeker_no", "")), str(body.get("reason", "")), until)
+    return jsonify({"restricted": True}), 201
+
+
+@bp.post("/api/v1/staff/visitors/lift")
+def visitor_lift():
+    body = _state_change()
+    member = _signed_in_member()
+    lifted = office_service.lift_restriction(office().store, office().now(), f"staff:{member['id']}", office().secret,
+                                             str(body.get("jobseeker_no", "")))
+    return jsonify({"lifted": lifted})
+
+
+@bp.get("/staff/stats")
+def stats_page():
+    member = current_staff()
+    if member is None:
+        return _page("signin")
+    today = tokyo(office().now()).date()
+    rows = stats_service.weekly(office().store, today - timedelta(weeks=12), today + timedelta(weeks=4))
+    return _page("stats", member=member, weeks=rows, language_names=LANGUAGE_NAMES)
+
+
+@bp.get("/staff/export/day.csv")
+def day_csv():
+    """The day list for staff (personal data: for the office's own work only)."""
+    _signed_in_member()
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        day = tokyo(office().now()).date()
+    with office().store.transaction():
+        found = office().store.bookings_on(day)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["time", "room_id", "name", "jobseeker_no", "language", "interpreter", "assistant", "status", "service"])
+    for b in found:
+        writer.writerow([tokyo(b.start).strftime("%H:%M"), b.room_id or "", b.name or "", b.jobseeker_no or "", b.language,
+                         b.interpreter_language or ("yes" if b.needs_interpreter else ""), "yes" if b.needs_assistant else "",
+                         b.status, b.service])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="madoguchi-{day.isoformat()}.csv"'})
+
+
+@bp.get("/staff/audit")
+def audit_page():
+    member = current_staff()
+    if member is None:
+        return _page("signin")
+    staff_service.require_role(member, "admin")
+    log = office().store.audit
+    entries = []
+    for name, number, line in log.entries():
+        try:
+            entries.append(json.loads(line))
+        except ValueError:
+            entries.append({"at": "", "actor": "", "action": f"(unreadable: {name} line {number})", "details": {}})
+    entries = entries[-200:]
+    return _page("audit", member=member, check=log.verify(), entries=list(reversed(entries)))

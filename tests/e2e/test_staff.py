@@ -14,6 +14,11 @@ def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page
     assert page.is_visible("#second-key")                      # one key only: the console nags
     assert_accessible(page, "staff console: today")
     shot(page, "staff-today-en")
+    for path, name in (("/staff/stats", "statistics"), ("/staff/audit", "audit log")):
+        page.goto(path)
+        assert_accessible(page, f"staff console: {name}")
+        shot(page, f"staff-{path.rsplit('/', 1)[1]}-en")
+    page.goto("/staff")
     page.click("#sign-out")
     page.wait_for_selector('body[data-mode="signin"]')
     assert_accessible(page, "staff sign-in")

@@ -235,3 +235,42 @@ def test_a_disabled_account_is_signed_out_at_once(signed_in, app):
         member = store.staff_by_name("佐藤 職員")
     assert post(signed_in, f"/api/v1/staff/members/{member['id']}/disable", {}).status_code == 200
     assert 'data-mode="today"' not in console(colleague)
+
+
+@pytest.mark.usefixtures("two_rooms")
+def test_visitors_are_looked_up_restricted_and_lifted_without_the_number_in_a_url(signed_in, client):
+    number = "28010-54321"
+    booked_today_or_later(client, jobseeker_no=number)
+    standing = post(client, "/api/v1/staff/visitors/lookup", {"jobseeker_no": "２８０１０－５４３２１"}).json
+    assert standing["jobseeker_no"] == number and standing["strikes"] == 0 and len(standing["bookings"]) == 1
+    assert post(client, "/api/v1/staff/visitors/restrict", {"jobseeker_no": number, "reason": "無断欠席が続いた",
+                                                             "until": "2027-03-31"}).status_code == 201
+    refused = client.post("/api/v1/bookings", json=__import__("tests.factories", fromlist=["make_payload"]).make_payload(
+        jobseeker_no=number, start="2026-12-04T10:00:00+09:00"))
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "restricted"
+    assert post(client, "/api/v1/staff/visitors/lift", {"jobseeker_no": number}).json["lifted"] == 1
+    log = "".join(p.read_text() for p in client.application.extensions["madoguchi"].store.dir.glob("audit-*.jsonl"))
+    assert "54321" not in log
+
+
+@pytest.mark.usefixtures("two_rooms")
+def test_statistics_count_by_week_without_identifiers_and_the_csv_is_for_staff(signed_in, client):
+    booked_today_or_later(client, name="Zed Counted", jobseeker_no="28010-99999")
+    page = client.get("/staff/stats", base_url=ORIGIN).get_data(as_text=True)
+    assert "2026-W49" in page and "Zed" not in page and "99999" not in page
+    csv_text = client.get("/staff/export/day.csv?date=2026-12-03", base_url=ORIGIN).get_data(as_text=True)
+    assert "Zed Counted" in csv_text and "28010-99999" in csv_text
+    anonymous = client.application.test_client()
+    assert anonymous.get("/staff/export/day.csv?date=2026-12-03", base_url=ORIGIN).status_code == 401
+
+
+def test_the_audit_page_shows_the_chain_check_and_names_a_tampered_line(signed_in, client):
+    page = client.get("/staff/audit", base_url=ORIGIN, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'data-ok="true"' in page and "staff.signed_in" in page
+    store = client.application.extensions["madoguchi"].store
+    path = sorted(store.dir.glob("audit-*.jsonl"))[0]
+    lines = path.read_text().splitlines()
+    lines[0] = lines[0].replace("staff.setup_link", "staff.setup_lenk")
+    path.write_text("\n".join(lines) + "\n")
+    page = client.get("/staff/audit", base_url=ORIGIN, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'data-ok="false"' in page and path.name in page

@@ -83,6 +83,7 @@ function wireConsole() {
       $("#staff-error").textContent = err.message;
     }
   });
+  wireVisitors();
   $("#invite-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -93,6 +94,40 @@ function wireConsole() {
     } catch (err) {
       $("#staff-error").textContent = err.message;
     }
+  });
+}
+
+// Visitors: the 求職番号 travels in POST bodies only, never in a URL.
+function wireVisitors() {
+  let number = "";
+  const show = (standing) => {
+    number = standing.jobseeker_no;
+    $("#visitor-no").textContent = standing.jobseeker_no;
+    $("#visitor-strikes").textContent = String(standing.strikes);
+    $("#visitor-restrictions").replaceChildren(...standing.restrictions.map((r) => {
+      const li = document.createElement("li");
+      li.textContent = `${r.reason} → ${r.until}${r.lifted_at ? " (lifted)" : ""}`;
+      return li;
+    }));
+    $("#visitor-result").hidden = false;
+  };
+  const lookUp = async (no) => {
+    try { show(await post("/api/v1/staff/visitors/lookup", { jobseeker_no: no })); } catch (err) { $("#staff-error").textContent = err.message; }
+  };
+  $("#visitor-form")?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    lookUp(new FormData(event.currentTarget).get("jobseeker_no"));
+  });
+  $("#restrict-form")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    try {
+      await post("/api/v1/staff/visitors/restrict", { jobseeker_no: number, reason: form.get("reason"), until: form.get("until") });
+      lookUp(number);
+    } catch (err) { $("#staff-error").textContent = err.message; }
+  });
+  $("#lift")?.addEventListener("click", async () => {
+    try { await post("/api/v1/staff/visitors/lift", { jobseeker_no: number }); lookUp(number); } catch (err) { $("#staff-error").textContent = err.message; }
   });
 }
 
