@@ -85,4 +85,6 @@ STAFF_STRINGS = {
     "until": S_("Until"),
     "restrict": S_("Restrict"),
     "lift": S_("Lift restrictions"),
+    "refused_lead": S_("A kiosk took these bookings offline and the server could not keep them: please call the visitor."),
+    "resolved": S_("Called the visitor, resolved"),
 }

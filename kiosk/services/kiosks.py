@@ -122,6 +122,18 @@ def pending_commands(store, kiosk: dict, now, done=()) -> list[dict]:
     return [{"id": c["id"], "kind": c["kind"]} for c in commands]
 
 
+def resolve_dead_letter(store, now, actor: str, op_id: str, note: str = "") -> dict:
+    """Staff called the visitor about a refused booking: it leaves the list (kept, audit-logged)."""
+    with store.transaction():
+        letter = next((d for d in store.dead_letters() if d["op_id"] == op_id), None)
+        if letter is None:
+            raise KioskUnknown()
+        letter = dict(letter, resolved_at=now.isoformat(), resolved_by=actor, resolution=str(note)[:200])
+        store.save_dead_letter(letter)
+        store.audit.append(now, actor, "dead_letter.resolved", op_id=op_id, kiosk=letter["kiosk_id"])
+    return letter
+
+
 def _lease_view(lease: dict, with_slip: bool) -> dict:
     view = {k: lease[k] for k in ("start", "end", "room_id", "meeting_app", "expires_at", "join_url")}
     view["lease_unit_id"] = lease["id"]

@@ -6,7 +6,8 @@ from ..domain.calendar import tokyo
 
 
 def purge_personal_data(store, settings, now: datetime) -> dict:
-    """Purge name, 求職番号 and note from bookings whose day is RETENTION_DAYS or more ago.
+    """Purge name, 求職番号 and note from bookings whose day is RETENTION_DAYS or more ago (and
+    from refused kiosk bookings received that long ago).
 
     Days already purged are remembered (meta "purged_before"), so a daily run reads only the
     days that came due since."""
@@ -25,6 +26,11 @@ def purge_personal_data(store, settings, now: datetime) -> dict:
                 if booking.name or booking.jobseeker_no or booking.note:
                     store.save_booking(booking.purged(now))
                     purged += 1
+        for letter in store.dead_letters():      # refused kiosk bookings hold the same fields
+            if letter["received_at"][:10] < before.isoformat() and ("name" in letter["payload"] or "jobseeker_no" in letter["payload"]):
+                payload = {k: v for k, v in letter["payload"].items() if k not in ("name", "jobseeker_no")}
+                store.save_dead_letter(dict(letter, payload=payload))
+                purged += 1
         store.set_meta("purged_before", before.isoformat())
         if purged:
             store.audit.append(now, "retention", "retention.purge", bookings=purged, before=before.isoformat())

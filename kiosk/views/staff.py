@@ -83,8 +83,9 @@ def console():
         team = [dict(m, keys=[c for c in store.credentials(m["id"]) if not c["revoked_at"]]) for m in store.staff_members()] \
             if admin else []
         kiosks = [k for k in store.kiosks() if not k.get("revoked_at")] if admin else []
-    return _page("today", member=member, bookings=today, keys=keys, team=team, kiosks=kiosks, tokyo=tokyo,
-                 language_names=LANGUAGE_NAMES)
+        refused = [d for d in store.dead_letters() if not d.get("resolved_at")]
+    return _page("today", member=member, bookings=today, keys=keys, team=team, kiosks=kiosks, refused=refused,
+                 tokyo=tokyo, language_names=LANGUAGE_NAMES)
 
 
 # -- the day's work ------------------------------------------------------------------------------
@@ -206,6 +207,15 @@ def signout():
     response = jsonify({"signed_out": True})
     response.delete_cookie(COOKIE, secure=True, httponly=True, samesite="Strict", path="/")
     return response
+
+
+@bp.post("/api/v1/staff/dead-letters/<op_id>/resolve")
+def dead_letter_resolve(op_id):
+    body = _state_change()
+    member = _signed_in_member()
+    letter = kiosk_service.resolve_dead_letter(office().store, office().now(), f"staff:{member['id']}", op_id,
+                                               str(body.get("note", "")))
+    return jsonify({"op_id": letter["op_id"], "resolved_at": letter["resolved_at"]})
 
 
 # -- kiosks (admins) -----------------------------------------------------------------------------------

@@ -274,3 +274,21 @@ def test_the_audit_page_shows_the_chain_check_and_names_a_tampered_line(signed_i
     path.write_text("\n".join(lines) + "\n")
     page = client.get("/staff/audit", base_url=ORIGIN, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'data-ok="false"' in page and path.name in page
+
+
+@pytest.mark.usefixtures("two_rooms")
+def test_a_refused_kiosk_booking_is_listed_until_staff_called_the_visitor(signed_in, client, app):
+    import uuid
+    from kiosk.services import kiosks as kiosk_service
+    from tests.factories import make_payload
+    office = app.extensions["madoguchi"]
+    code = kiosk_service.enroll(office.store, office.now(), "test", "入口")["code"]
+    token = client.post("/api/v1/kiosk/enroll", json={"code": code}).json["token"]
+    op = {"op_id": str(uuid.uuid4()), "seq": 1, "type": "booking.create", "created_at": NOW.isoformat(),
+          "payload": make_payload(name="Refused Visitor", start="2026-12-05T10:00:00+09:00")}   # a Saturday
+    answer = client.post("/api/v1/sync", json={"schema": 1, "client_sent_at": NOW.isoformat(), "ops": [op]},
+                         headers={"Authorization": f"Bearer {token}"}).json
+    assert answer["results"][0]["status"] == "rejected"
+    assert "Refused Visitor" in console(client)
+    assert post(client, f"/api/v1/staff/dead-letters/{op['op_id']}/resolve", {}).status_code == 200
+    assert "Refused Visitor" not in console(client)

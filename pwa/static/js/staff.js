@@ -71,6 +71,8 @@ function wireConsole() {
     () => act(`/api/v1/staff/keys/${encodeURIComponent(button.dataset.revoke)}/revoke`, {})));
   document.querySelectorAll("[data-member-action]").forEach((button) => button.addEventListener("click",
     () => act(`/api/v1/staff/members/${button.closest("tr").dataset.staff}/${button.dataset.memberAction}`, {})));
+  document.querySelectorAll("[data-resolve]").forEach((button) => button.addEventListener("click",
+    () => act(`/api/v1/staff/dead-letters/${encodeURIComponent(button.closest("tr").dataset.op)}/resolve`, {})));
   document.querySelectorAll("[data-kiosk-action]").forEach((button) => button.addEventListener("click",
     () => act(`/api/v1/staff/kiosks/${button.closest("tr").dataset.kiosk}/${button.dataset.kioskAction}`, {})));
   $("#enroll-form")?.addEventListener("submit", async (event) => {
