@@ -87,4 +87,12 @@ STAFF_STRINGS = {
     "lift": S_("Lift restrictions"),
     "refused_lead": S_("A kiosk took these bookings offline and the server could not keep them: please call the visitor."),
     "resolved": S_("Called the visitor, resolved"),
+    "staff_mode": S_("Staff mode"),
+    "sync_now": S_("Sync now"),
+    "reset_kiosk": S_("Reset the kiosk"),
+    "test_slip": S_("Print a test slip"),
+    "update_app": S_("Update the app"),
+    "reenroll": S_("Enroll again"),
+    "close": S_("Close"),
+    "last_sync": S_("Last sync"),
 }

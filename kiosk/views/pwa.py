@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 
 from ..domain.requests import LANGUAGES
+from ..staff_strings import STAFF_STRINGS
 from ..ui_strings import STRINGS
 from ..i18n import date_patterns, translate, translate_raw
 from ..web import request_language
@@ -15,7 +16,7 @@ from . import base_url, office
 bp = Blueprint("pwa", __name__)
 
 SHELL_FILES = ["css/kiosk.css", "js/kiosk.js", "js/session.js", "js/steps.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
-               "js/slip.js", "js/join.js", "js/phone.js", "icons/icon-192.png", "icons/icon-512.png"]
+               "js/slip.js", "js/join.js", "js/phone.js", "js/webauthn.js", "js/staffmode.js", "icons/icon-192.png", "icons/icon-512.png"]
 SHELL_LANGUAGES = list(LANGUAGES)
 
 
@@ -28,6 +29,7 @@ def shell_version() -> str:
         digest.update((static / name).read_bytes())
     digest.update((Path(current_app.template_folder) / "kiosk.html").read_bytes())
     digest.update(repr(sorted(STRINGS.items())).encode())
+    digest.update(repr(sorted(STAFF_STRINGS.items())).encode())
     return digest.hexdigest()[:12]
 
 
@@ -41,15 +43,22 @@ def home():
     return redirect(url_for("pwa.kiosk"))
 
 
+def _shell(mode: str):
+    # Staff mode at the kiosk speaks the office's language (the staff catalog, Japanese).
+    def st(key):
+        return translate(STAFF_STRINGS[key], "ja", "staff")
+    return render_template("kiosk.html", version=shell_version(), office=office().settings, mode=mode, st=st)
+
+
 @bp.get("/kiosk")
 def kiosk():
-    return render_template("kiosk.html", version=shell_version(), office=office().settings, mode="kiosk")
+    return _shell("kiosk")
 
 
 @bp.get("/book")
 def book():
     """The same flow on a visitor's own phone (D6): no enrollment, bookings go to the API."""
-    return render_template("kiosk.html", version=shell_version(), office=office().settings, mode="phone")
+    return _shell("phone")
 
 
 @bp.get("/pwa/phone-qr.svg")

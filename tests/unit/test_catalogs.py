@@ -101,3 +101,16 @@ def test_the_staff_catalogs_are_complete_in_japanese_and_english(lang):
         if message.id:
             assert message.string and not message.fuzzy, f"{lang}: {message.id!r}"
             assert sorted(PLACEHOLDER.findall(message.id)) == sorted(PLACEHOLDER.findall(message.string))
+
+
+def test_the_staff_pages_use_only_known_staff_string_keys():
+    from kiosk.staff_strings import STAFF_STRINGS
+    used = set()
+    for name in ("staff.html", "kiosk.html"):
+        text = (ROOT / "pwa" / "templates" / name).read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\bs(?:t|\.plain)?\(["']([a-z_0-9]+)["']""", text))
+    from kiosk.domain.bookings import STATES
+    from kiosk.services.staff import ROLES
+    prefixes = {key for key in used if key.endswith("_")}          # s("st_" + b.status), s("role_" + m.role)
+    used = (used - prefixes) | {f"st_{s}" for s in STATES} | {f"role_{r}" for r in ROLES}
+    assert prefixes == {"st_", "role_"} and used <= set(STAFF_STRINGS), sorted(used - set(STAFF_STRINGS))

@@ -4,6 +4,8 @@ import { getAll, getState, setState } from "./db.js";
 import { applyStrings, LANGUAGES, loadStrings, renderRuby, t } from "./i18n.js";
 import { loadClock, onStatus, push, requestPush } from "./outbox.js";
 import { dropPending, sendPending } from "./phone.js";
+import { renderSlip } from "./slip.js";
+import { wireStaffMode } from "./staffmode.js";
 import { $, back, device, isPhone, newVisit, refreshState, restart, session, show } from "./session.js";
 import { acceptTerms, answer, book, printSlip, renderDays, renderKeypad, renderTerms, submitDetails } from "./steps.js";
 
@@ -154,6 +156,16 @@ function wire() {
   addEventListener("offline", renderPhoneQr);
 }
 
+/** Staff mode's printer check: a slip with no booking behind it, printed like a real one. */
+function printTestSlip() {
+  const start = new Date(Date.now() + 86_400_000);
+  start.setMinutes(0, 0, 0);
+  renderSlip($("#slip"), { start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString(),
+                           room_id: "000 0000 0000", meeting_app: "zoom" }, session.kioskState.office, "counseling");
+  show("slip", { remember: false });
+  printSlip();
+}
+
 /** A reset (staff mode, or remote from the console): push the outbox first; then wipe the visitor
  *  and reload the shell (a new service worker if there is one). The outbox itself is kept. */
 export async function resetKiosk(commandIds = []) {
@@ -232,6 +244,7 @@ async function main() {
   if (!session.kioskState) { show("setup", { remember: false }); return; }
   renderLanguages();
   renderPhoneQr();
+  wireStaffMode(printTestSlip);
   show("start", { remember: false });
   session.trail = [];
   requestPush();

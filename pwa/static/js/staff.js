@@ -1,26 +1,14 @@
 // The staff console's sign-in: security keys only (WebAuthn). The server keeps the challenges;
 // the browser turns its JSON options into a ceremony and sends the credential back as JSON.
-const $ = (selector) => document.querySelector(selector);
+import { ceremony as run, post, signOut, supported } from "./webauthn.js";
 
-async function post(url, body) {
-  const response = await fetch(url, {
-    method: "POST", body: JSON.stringify(body), credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-Madoguchi": "1" },
-  });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(answer.error ? answer.error.message : String(response.status));
-  return answer;
-}
+const $ = (selector) => document.querySelector(selector);
 
 async function ceremony(optionsUrl, verifyUrl, body, extra = {}) {
   $("#staff-error").textContent = "";
   $("#staff-working").hidden = false;
   try {
-    const { challenge_id: challengeId, options } = await post(optionsUrl, body);
-    const credential = options.user
-      ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options) })
-      : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options) });
-    await post(verifyUrl, { challenge_id: challengeId, credential: credential.toJSON(), ...extra });
+    await run(optionsUrl, verifyUrl, body, extra);
     location.assign("/staff");
   } catch (err) {
     $("#staff-error").textContent = err.message;
@@ -30,7 +18,7 @@ async function ceremony(optionsUrl, verifyUrl, body, extra = {}) {
 }
 
 function wire() {
-  if (!window.PublicKeyCredential || !PublicKeyCredential.parseCreationOptionsFromJSON) {
+  if (!supported()) {
     $("#staff-error").textContent = $("#staff-messages").dataset.webauthnMissing;
   }
   $("#sign-in-form")?.addEventListener("submit", (event) => {
@@ -44,7 +32,7 @@ function wire() {
   });
   $("#add-key")?.addEventListener("click", () => ceremony("/api/v1/staff/register/options", "/api/v1/staff/register/verify", {}));
   for (const [id, everywhere] of [["#sign-out", false], ["#sign-out-everywhere", true]]) {
-    $(id)?.addEventListener("click", async () => { await post("/api/v1/staff/signout", { everywhere }); location.assign("/staff"); });
+    $(id)?.addEventListener("click", async () => { await signOut(everywhere); location.assign("/staff"); });
   }
 }
 
