@@ -16,7 +16,7 @@ from kiosk.config import load_settings
 from kiosk.domain.calendar import TOKYO
 from kiosk.services.office import seed_demo
 from kiosk.storage import ServerAlreadyRunning, ServerLock, Store
-from kiosk.views import api, health, join, kiosk_api, pwa, staff
+from kiosk.views import api, health, join, kiosk_api, pwa, staff, staff_settings
 from kiosk.views.errors import register_error_handlers
 from kiosk.web import Madoguchi, install_headers, select_locale
 
@@ -66,6 +66,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(pwa.bp)
     app.register_blueprint(join.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(staff_settings.bp)
     register_error_handlers(app)
     install_headers(app)
     register_cli(app)

@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from ..domain.calendar import at, tokyo
-from ..domain.errors import InvalidRequest, N_
+from ..domain.errors import S_, EventNotFound, InvalidRequest, InvalidStaffRequest, N_
 from ..domain.events import EVENT_KINDS, Event
 from ..domain.jobseeker import normalize_jobseeker_no
 from ..domain.rooms import MEETING_APPS, Room, normalize_meeting_id
@@ -164,3 +164,21 @@ def clear_demo(store, now, actor) -> dict:
             store.remove_event(event.id)
         store.audit.append(now, actor, "demo.clear", rooms=len(rooms), events=len(events))
     return {"rooms_removed": len(rooms), "events_removed": len(events)}
+
+
+def cancel_event(store, now, actor, event_id: str, reason: str) -> Event:
+    """The office cancels an event: its bookings are cancelled for the visitors (no strike),
+    their pages say so; the reason is kept and audit-logged."""
+    if not str(reason).strip():
+        raise InvalidStaffRequest(S_("Please give a reason."))
+    with store.transaction():
+        event = store.event(event_id)
+        if event is None:
+            raise EventNotFound()
+        event = replace(event, cancelled_reason=str(reason).strip()[:200])
+        store.save_event(event)
+        for booking in store.bookings_for_event(event):
+            if booking.status == "confirmed":
+                store.save_booking(booking.cancel(now, actor))
+        store.audit.append(now, actor, "event.cancel", event=event_id)
+    return event

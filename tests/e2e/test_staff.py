@@ -14,7 +14,8 @@ def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page
     assert page.is_visible("#second-key")                      # one key only: the console nags
     assert_accessible(page, "staff console: today")
     shot(page, "staff-today-en")
-    for path, name in (("/staff/stats", "statistics"), ("/staff/audit", "audit log")):
+    for path, name in (("/staff/week", "week"), ("/staff/settings", "settings"), ("/staff/stats", "statistics"),
+                       ("/staff/audit", "audit log")):
         page.goto(path)
         assert_accessible(page, f"staff console: {name}")
         shot(page, f"staff-{path.rsplit('/', 1)[1]}-en")

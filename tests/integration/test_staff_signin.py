@@ -292,3 +292,48 @@ def test_a_refused_kiosk_booking_is_listed_until_staff_called_the_visitor(signed
     assert "Refused Visitor" in console(client)
     assert post(client, f"/api/v1/staff/dead-letters/{op['op_id']}/resolve", {}).status_code == 200
     assert "Refused Visitor" not in console(client)
+
+
+@pytest.mark.usefixtures("two_rooms")
+def test_settings_from_the_console_change_what_visitors_can_book(signed_in, client):
+    assert post(client, "/api/v1/staff/rooms", {"app": "zoom", "meeting_id": "845 2222 0003", "counselor": "田中"}).status_code == 201
+    free = {s["start"]: s["free"] for d in client.get("/api/v1/calendar?from=2026-12-03&days=1").json["days"] for s in d["slots"]}
+    assert free["2026-12-03T10:00:00+09:00"] == 3
+    assert post(client, "/api/v1/staff/closures", {"day": "2026-12-04", "note": "庁舎点検"}).status_code == 201
+    day = client.get("/api/v1/calendar?from=2026-12-04&days=1").json["days"][0]
+    assert day["open"] is False and day["reason"] == "closure"
+    made = post(client, "/api/v1/staff/events", {"kind": "seminar", "title": "面接セミナー", "start": "2026-12-10T14:00",
+                                                 "end": "2026-12-10T15:00", "capacity": "10", "app": "zoom", "meeting_id": "845 0000 2222"})
+    assert made.status_code == 201
+    from tests.factories import make_payload
+    seat = client.post("/api/v1/bookings", json=make_payload(service="event", event_id=made.json["event_id"],
+                                                             eligibility={})).json["booking"]
+    token = seat["join_url"].rsplit("/j/", 1)[1]
+    assert post(client, f"/api/v1/staff/events/{made.json['event_id']}/cancel", {"reason": ""}).status_code == 400
+    assert post(client, f"/api/v1/staff/events/{made.json['event_id']}/cancel", {"reason": "講師の都合"}).status_code == 200
+    assert client.get(f"/api/v1/join/{token}").json["booking"]["status"] == "cancelled"
+    published = post(client, "/api/v1/staff/terms", {"doc": "online-services", "version": "2027-04",
+                                                     "effective_from": "2027-04-01", "ja": "新しい規約"})
+    assert published.status_code == 201
+    page = client.get("/staff/settings", base_url=ORIGIN).get_data(as_text=True)
+    assert "845 2222 0003" in page and "2026-12-04" in page and "2027-04" in page
+
+
+@pytest.mark.usefixtures("two_rooms")
+def test_the_week_view_shows_free_booked_and_kiosk_held_units(signed_in, client, app):
+    from kiosk.services import kiosks as kiosk_service
+    office = app.extensions["madoguchi"]
+    booked_today_or_later(client)                                   # Dec 3, 10:30
+    kiosk_service.enroll(office.store, office.now(), "test", "入口")
+    with office.store.transaction():
+        kiosk_id = office.store.kiosks()[0]["id"]
+    kiosk_service.top_up_leases(office.store, office.settings, kiosk_id, office.now(), office.secret, "http://x")
+    page = client.get("/staff/week?from=2026-11-30", base_url=ORIGIN, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "unit-booked" in page and "unit-free" in page and "held by 入口" in page
+
+
+def test_settings_changes_need_an_admin(signed_in, app):
+    invite = post(signed_in, "/api/v1/staff/invite", {"name": "佐藤 職員", "role": "staff"})
+    colleague = app.test_client()
+    register(colleague, SoftAuthenticator(), invite.json["url"].rsplit("/", 1)[1])
+    assert post(colleague, "/api/v1/staff/closures", {"day": "2026-12-04"}).status_code == 403

@@ -74,6 +74,7 @@ function wireConsole() {
     }
   });
   wireVisitors();
+  wireSettings();
   $("#invite-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -85,6 +86,22 @@ function wireConsole() {
       $("#staff-error").textContent = err.message;
     }
   });
+}
+
+// Settings: each form posts its fields as JSON to its data-post address.
+function wireSettings() {
+  document.querySelectorAll("form[data-post]").forEach((form) => form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(form.dataset.post, Object.fromEntries(new FormData(form)));
+  }));
+  document.querySelectorAll("[data-room-action]").forEach((button) => button.addEventListener("click",
+    () => act(`/api/v1/staff/rooms/${button.closest("tr").dataset.room}/${button.dataset.roomAction}`, {})));
+  document.querySelectorAll("[data-closure-remove]").forEach((button) => button.addEventListener("click",
+    () => act(`/api/v1/staff/closures/${button.closest("li").dataset.closure}/remove`, {})));
+  document.querySelectorAll("[data-event-cancel]").forEach((button) => button.addEventListener("click", () => {
+    const row = button.closest("tr");
+    act(`/api/v1/staff/events/${row.dataset.event}/cancel`, { reason: row.querySelector("[data-field=reason]").value });
+  }));
 }
 
 // Visitors: the 求職番号 travels in POST bodies only, never in a URL.

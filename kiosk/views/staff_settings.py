@@ -1,0 +1,127 @@
+"""The console's week view and the office's settings (X4): rooms, closure days, events, terms."""
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, jsonify, request
+
+from ..domain.calendar import TOKYO, tokyo
+from ..domain.errors import S_, InvalidStaffRequest, NotAllowed
+from ..domain.events import EVENT_KINDS
+from ..services import office as office_service
+from ..services.policy import all_terms_versions
+from ..services.week import week_units
+from . import office
+from .staff import _page, _signed_in_member, _state_change, current_staff
+
+bp = Blueprint("staff_settings", __name__)
+
+
+def _date(value, message=S_("The date is not valid.")) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidStaffRequest(message) from None
+
+
+def _moment(value) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidStaffRequest(S_("The start time is not valid.")) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)
+
+
+@bp.get("/staff/week")
+def week():
+    member = current_staff()
+    if member is None:
+        return _page("signin")
+    today = tokyo(office().now()).date()
+    try:
+        monday = date.fromisoformat(request.args.get("from", ""))
+    except ValueError:
+        monday = today
+    monday -= timedelta(days=monday.weekday())
+    days = week_units(office().store, office().settings, monday, office().now())
+    return _page("week", member=member, days=days, monday=monday, previous=monday - timedelta(days=7),
+                 following=monday + timedelta(days=7), tokyo=tokyo)
+
+
+@bp.get("/staff/settings")
+def settings_page():
+    member = current_staff()
+    if member is None:
+        return _page("signin")
+    store, now = office().store, office().now()
+    with store.transaction():
+        rooms, closures, events = store.rooms(), sorted(store.closures().items()), store.events()
+        terms = sorted(all_terms_versions(store), key=lambda v: (v.doc, v.effective_from))
+    return _page("settings", member=member, rooms=rooms, closures=closures,
+                 events=[e for e in events if e.end > now], terms=terms, kinds=EVENT_KINDS,
+                 settings=office().settings, tokyo=tokyo)
+
+
+def _admin_change():
+    body = _state_change()
+    member = _signed_in_member("admin")
+    return body, f"staff:{member['id']}"
+
+
+@bp.post("/api/v1/staff/rooms")
+def room_add():
+    body, actor = _admin_change()
+    room = office_service.add_room(office().store, office().now(), actor, str(body.get("app", "")),
+                                   str(body.get("meeting_id", "")), str(body.get("counselor", "")) or None)
+    return jsonify({"room": room.to_record()}), 201
+
+
+@bp.post("/api/v1/staff/rooms/<room_id>/<action>")
+def room_action(room_id, action):
+    _, actor = _admin_change()
+    if action not in ("enable", "disable"):
+        raise NotAllowed()
+    room = office_service.set_room_active(office().store, office().now(), actor, room_id, action == "enable")
+    return jsonify({"room": room.to_record()})
+
+
+@bp.post("/api/v1/staff/closures")
+def closure_add():
+    body, actor = _admin_change()
+    day = _date(body.get("day"))
+    office_service.add_closure(office().store, office().now(), actor, day, str(body.get("note", ""))[:100])
+    return jsonify({"closure": day.isoformat()}), 201
+
+
+@bp.post("/api/v1/staff/closures/<day>/remove")
+def closure_remove(day):
+    _, actor = _admin_change()
+    office_service.remove_closure(office().store, office().now(), actor, _date(day))
+    return jsonify({"removed": day})
+
+
+@bp.post("/api/v1/staff/events")
+def event_add():
+    body, actor = _admin_change()
+    try:
+        capacity = int(body.get("capacity", 0))
+    except (TypeError, ValueError):
+        raise InvalidStaffRequest(S_("The number of seats is not valid.")) from None
+    event = office_service.add_event(office().store, office().now(), actor, str(body.get("kind", "")),
+                                     str(body.get("title", ""))[:120], _moment(body.get("start")), _moment(body.get("end")),
+                                     capacity, str(body.get("app", "")), str(body.get("meeting_id", "")))
+    return jsonify({"event_id": event.id}), 201
+
+
+@bp.post("/api/v1/staff/events/<event_id>/cancel")
+def event_cancel(event_id):
+    body, actor = _admin_change()
+    office_service.cancel_event(office().store, office().now(), actor, event_id, str(body.get("reason", "")))
+    return jsonify({"cancelled": event_id})
+
+
+@bp.post("/api/v1/staff/terms")
+def terms_publish():
+    body, actor = _admin_change()
+    texts = {lang: str(body.get(lang, "")) for lang in ("ja", "en") if str(body.get(lang, "")).strip()}
+    record = office_service.publish_terms(office().store, office().now(), actor, str(body.get("doc", "")),
+                                          str(body.get("version", "")).strip()[:40], _date(body.get("effective_from")), texts)
+    return jsonify({"terms": {k: record[k] for k in ("doc", "version", "effective_from")}}), 201
