@@ -18,6 +18,7 @@ from kiosk.services.office import seed_demo
 from kiosk.storage import ServerAlreadyRunning, ServerLock, Store
 from kiosk.views import api, health, join, kiosk_api, pwa, staff, staff_settings
 from kiosk.views.errors import register_error_handlers
+from kiosk.services.rules import with_overrides
 from kiosk.web import Madoguchi, install_headers, select_locale
 
 ROOT = Path(__file__).resolve().parent
@@ -54,7 +55,7 @@ def create_app(config=None) -> Flask:
     store = Store(settings.data_dir)
     clock = config.get("CLOCK") or (lambda: datetime.now(TOKYO))
     demo_code = seed_demo(store, clock()) if settings.DEMO and store.is_new() else None
-    app.extensions["madoguchi"] = Madoguchi(settings, store, secret, clock)
+    app.extensions["madoguchi"] = Madoguchi(with_overrides(settings, store), store, secret, clock, base_settings=settings)
     app.config["DEMO_KIOSK_CODE"] = demo_code
     Babel(app, locale_selector=select_locale)
     if settings.TRUST_PROXY:

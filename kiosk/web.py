@@ -43,8 +43,10 @@ class Madoguchi:
     now: Callable
     limits: dict = field(default_factory=dict)
     challenges: object = None
+    base_settings: object = None   # the environment's, before the console's rules (services/rules.py)
 
     def __post_init__(self):
+        self.base_settings = self.base_settings or self.settings
         from .ratelimit import RateLimiter
         from .services.staff import Challenges
         self.challenges = self.challenges or Challenges()

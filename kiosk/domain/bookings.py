@@ -115,6 +115,14 @@ class Booking:
         return replace(self, start=start, end=end, rescheduled_from=self.start, checked_in_at=None,
                        history=self.history + (entry,), **unit)
 
+    def move_to_room(self, now: datetime, by: str, room) -> "Booking":
+        """Another room at the same time (its meeting ID is what the visitor types)."""
+        if self.status != CONFIRMED or self.service != "counseling":
+            raise InvalidTransition()
+        entry = {"at": now.isoformat(), "by": by, "status": CONFIRMED, "note": f"room {self.room} -> {room.id}"}
+        return replace(self, room=room.id, room_id=room.meeting_id, meeting_app=room.app, counselor=room.counselor,
+                       history=self.history + (entry,))
+
     def due_for_no_show(self, now: datetime, grace: timedelta = NO_SHOW_GRACE) -> bool:
         """C7: no contact `grace` after the start (10 minutes in the terms) means a no-show."""
         return self.status == CONFIRMED and self.checked_in_at is None and now >= self.start + grace

@@ -7,7 +7,7 @@ from datetime import datetime
 from ..domain.bookings import Booking
 from ..domain.calendar import SLOT, tokyo
 from ..domain.errors import (AlreadyBooked, BookingIdReused, BookingNotFound, EventNotFound, InvalidRequest,
-                             LeaseExpired, LeaseUnknown, N_, TooManyBookings)
+                             LeaseExpired, LeaseUnknown, N_, RoomUnavailable, SlotFull, TooManyBookings)
 from ..domain.requests import BookingRequest
 from ..domain.rooms import assign_room
 from ..domain.terms import check_consent
@@ -192,6 +192,20 @@ def reschedule_booking(store, settings, booking_id: str, new_start: datetime, no
             lambda b: b.reschedule(now, actor, start, start + SLOT, room=room.id, room_id=room.meeting_id,
                                    meeting_app=room.app, counselor=room.counselor),
             now, actor, "booking.reschedule")
+
+
+def change_room(store, booking_id: str, room_id: str, now: datetime, actor: str) -> Booking:
+    """Staff give a booking another room at the same time (the visitor's page shows the new ID)."""
+    with store.transaction():
+        booking = store.booking(booking_id)
+        if booking is None:
+            raise BookingNotFound()
+        room = next((r for r in store.rooms() if r.id == room_id and r.active), None)
+        if room is None:
+            raise RoomUnavailable()
+        if room.id in taken_rooms_at(store, booking.start, now) - {booking.room}:
+            raise SlotFull()
+        return change_booking(store, booking_id, lambda b: b.move_to_room(now, actor, room), now, actor, "booking.room")
 
 
 def cancel_booking(store, booking_id: str, now: datetime, actor: str) -> Booking:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from ..domain.calendar import TOKYO, tokyo
 from ..domain.errors import S_, InvalidStaffRequest, KioskUnknown, LinkUnusable, NotAllowed, NotSignedIn
 from ..services import bookings as booking_service
+from ..slips import qr_svg
 from ..services import kiosks as kiosk_service
 from ..services import office as office_service
 from ..services import stats as stats_service
@@ -84,8 +85,9 @@ def console():
             if admin else []
         kiosks = [k for k in store.kiosks() if not k.get("revoked_at")] if admin else []
         refused = [d for d in store.dead_letters() if not d.get("resolved_at")]
+        rooms = store.rooms()
     return _page("today", member=member, bookings=today, keys=keys, team=team, kiosks=kiosks, refused=refused,
-                 tokyo=tokyo, language_names=LANGUAGE_NAMES)
+                 rooms=rooms, tokyo=tokyo, language_names=LANGUAGE_NAMES)
 
 
 # -- the day's work ------------------------------------------------------------------------------
@@ -95,6 +97,8 @@ BOOKING_ACTIONS = {
     "cancel": lambda store, settings, booking_id, now, actor, body: booking_service.cancel_booking(store, booking_id, now, actor),
     "reschedule": lambda store, settings, booking_id, now, actor, body: booking_service.reschedule_booking(
         store, settings, booking_id, _start(body), now, actor),
+    "room": lambda store, settings, booking_id, now, actor, body: booking_service.change_room(
+        store, booking_id, str(body.get("room", "")), now, actor),
     "note": lambda store, settings, booking_id, now, actor, body: booking_service.add_note(
         store, booking_id, str(body.get("note", ""))[:500], now, actor),
 }
@@ -224,7 +228,10 @@ def dead_letter_resolve(op_id):
 def kiosk_enroll():
     body = _state_change()
     admin = _signed_in_member("admin")
-    return jsonify(kiosk_service.enroll(office().store, office().now(), f"staff:{admin['id']}", str(body.get("name", "")))), 201
+    made = kiosk_service.enroll(office().store, office().now(), f"staff:{admin['id']}", str(body.get("name", "")))
+    base = (office().settings.PUBLIC_BASE_URL or request.host_url).rstrip("/")
+    made["qr_svg"] = qr_svg(f"{base}/kiosk?enroll={made['code']}")   # scanned by the tablet: the code is filled in
+    return jsonify(made), 201
 
 
 @bp.post("/api/v1/staff/kiosks/<kiosk_id>/<action>")

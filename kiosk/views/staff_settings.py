@@ -7,6 +7,7 @@ from ..domain.calendar import TOKYO, tokyo
 from ..domain.errors import S_, InvalidStaffRequest, NotAllowed
 from ..domain.events import EVENT_KINDS
 from ..services import office as office_service
+from ..services import rules as office_service_rules
 from ..services.policy import all_terms_versions
 from ..services.week import week_units
 from . import office
@@ -125,3 +126,12 @@ def terms_publish():
     record = office_service.publish_terms(office().store, office().now(), actor, str(body.get("doc", "")),
                                           str(body.get("version", "")).strip()[:40], _date(body.get("effective_from")), texts)
     return jsonify({"terms": {k: record[k] for k in ("doc", "version", "effective_from")}}), 201
+
+
+@bp.post("/api/v1/staff/rules")
+def rules_change():
+    body, actor = _admin_change()
+    office_service_rules.change_rules(office().store, office().now(), actor, body)
+    state = office()
+    state.settings = office_service_rules.with_overrides(state.base_settings, state.store)
+    return jsonify({name: getattr(state.settings, name) for name in office_service_rules.EDITABLE})
