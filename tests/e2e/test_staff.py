@@ -60,8 +60,8 @@ def test_a_revoked_key_is_refused_at_sign_in(staff_page, e2e_app):
     swap_key(page)
     page.click("#add-key")
     page.wait_for_selector("#second-key", state="detached")
-    page.click('.key:has-text("Key 2") [data-revoke]')            # the key in the port is revoked
-    page.wait_for_selector('.key:has-text("Key 2")', state="detached")
+    page.click('.cred:has-text("Key 2") [data-revoke]')            # the key in the port is revoked
+    page.wait_for_selector('.cred:has-text("Key 2")', state="detached")
     page.click("#sign-out")
     page.wait_for_selector('body[data-mode="signin"]')
     page.fill("#staff-name", "Yamada Admin")

@@ -337,3 +337,28 @@ def test_settings_changes_need_an_admin(signed_in, app):
     colleague = app.test_client()
     register(colleague, SoftAuthenticator(), invite.json["url"].rsplit("/", 1)[1])
     assert post(colleague, "/api/v1/staff/closures", {"day": "2026-12-04"}).status_code == 403
+
+
+@pytest.mark.usefixtures("two_rooms")
+def test_staff_change_a_bookings_room_and_the_phone_page_shows_the_new_id(signed_in, client):
+    booking, token = booked_today_or_later(client)
+    other = "r2" if client.get(f"/api/v1/join/{token}").json["booking"]["room_id"].endswith("1") else "r1"
+    assert post(client, f"/api/v1/staff/bookings/{booking['booking_id']}/room", {"room": other}).status_code == 200
+    assert client.get(f"/api/v1/join/{token}").json["booking"]["room_id"] != booking["room_id"]
+    assert post(client, f"/api/v1/staff/bookings/{booking['booking_id']}/room", {"room": "r9"}).status_code == 409
+
+
+def test_booking_rules_changed_in_the_console_apply_at_once(signed_in, client):
+    r = post(client, "/api/v1/staff/rules", {"BOOKING_HORIZON_DAYS": "7", "CUTOFF_POLICY": "previous_working_day"})
+    assert r.status_code == 200 and r.json["BOOKING_HORIZON_DAYS"] == 7
+    days = client.get("/api/v1/calendar?from=2026-12-01&days=20").json["days"]
+    assert not any(d.get("bookable") for d in days if d["date"] > "2026-12-08")
+    assert post(client, "/api/v1/staff/rules", {"RETENTION_DAYS": "1"}).status_code == 400
+    assert post(client, "/api/v1/staff/rules", {"SECRET_KEY": "x"}).status_code == 400
+    page = client.get("/staff/settings", base_url=ORIGIN).get_data(as_text=True)
+    assert 'name="BOOKING_HORIZON_DAYS" value="7"' in page
+
+
+def test_the_kiosk_enrollment_code_comes_with_a_qr_for_the_tablet(signed_in):
+    made = post(signed_in, "/api/v1/staff/kiosks/enroll", {"name": "入口2"})
+    assert made.status_code == 201 and made.json["qr_svg"].startswith("<svg") and "-" in made.json["code"]

@@ -110,10 +110,11 @@ def test_the_staff_pages_use_only_known_staff_string_keys():
         text = (ROOT / "pwa" / "templates" / name).read_text(encoding="utf-8")
         used |= set(re.findall(r"""\bs(?:t|\.plain)?\(["']([a-z_0-9]+)["']""", text))
     from kiosk.domain.bookings import STATES
+    from kiosk.domain.calendar import CUTOFF_POLICIES
     from kiosk.domain.events import EVENT_KINDS
     from kiosk.services.staff import ROLES
     families = {"st_": STATES, "role_": ROLES, "kind_": EVENT_KINDS, "wd_": range(5),   # s("st_" + b.status) ...
-                "closed_": ("weekend", "holiday", "year_end", "closure")}
+                "closed_": ("weekend", "holiday", "year_end", "closure"), "cutoff_": CUTOFF_POLICIES}
     prefixes = {key for key in used if key.endswith("_")}
     used = (used - prefixes) | {f"{p}{v}" for p, values in families.items() for v in values}
     assert prefixes == set(families) and used <= set(STAFF_STRINGS), sorted(used - set(STAFF_STRINGS))

@@ -238,7 +238,13 @@ async function main() {
   wire();
   renderKeypad();
   const dev = await device();
-  if (!dev) { show("setup", { remember: false }); return; }
+  if (!dev) {
+    // The console's enrollment QR opens /kiosk?enroll=CODE on the tablet: the code is filled in.
+    const code = new URLSearchParams(location.search).get("enroll");
+    if (code) $("#setup-code").value = code;
+    show("setup", { remember: false });
+    return;
+  }
   session.kioskState = await getState("kiosk_state");
   if (navigator.onLine || !session.kioskState) await refreshState();
   if (!session.kioskState) { show("setup", { remember: false }); return; }

@@ -66,8 +66,10 @@ function wireConsole() {
   $("#enroll-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const { code } = await post("/api/v1/staff/kiosks/enroll", { name: new FormData(event.currentTarget).get("name") });
-      $("#enroll-code").textContent = code;
+      const { code, qr_svg: svg } = await post("/api/v1/staff/kiosks/enroll", { name: new FormData(event.currentTarget).get("name") });
+      $("#enroll-code-text").textContent = code;
+      $("#enroll-qr").src = `data:image/svg+xml;base64,${btoa(svg)}`;
+      $("#enroll-qr").alt = code;
       $("#enroll-code").hidden = false;
     } catch (err) {
       $("#staff-error").textContent = err.message;
