@@ -149,4 +149,7 @@ STAFF_STRINGS = {
     "rule_retention": S_("Days before personal data is purged"),
     "save_rules": S_("Save the rules"),
     "change_room": S_("Change the room"),
+    "sweep_rule": S_("Bookings without contact are marked as no-shows {minutes} minutes after the start, checked every minute."),
+    "sweep_last": S_("Last check {time}: {n} marked."),
+    "print_list": S_("Print the list (A4)"),
 }

@@ -21,6 +21,7 @@ def start_sweeper(app) -> threading.Thread:
         while not stop.wait(state.settings.SWEEP_INTERVAL_SECONDS):
             try:
                 swept = sweep_no_shows(state.store, state.settings, state.now())
+                state.last_sweep = (state.now(), len(swept))   # shown on the console's day list
                 if swept:
                     log.info("marked %d booking(s) as no-show", len(swept))
                 today = tokyo(state.now()).date()

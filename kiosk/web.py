@@ -44,6 +44,7 @@ class Madoguchi:
     limits: dict = field(default_factory=dict)
     challenges: object = None
     base_settings: object = None   # the environment's, before the console's rules (services/rules.py)
+    last_sweep: tuple | None = None  # (when, how many marked) by the in-server no-show sweeper
 
     def __post_init__(self):
         self.base_settings = self.base_settings or self.settings

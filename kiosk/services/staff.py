@@ -66,7 +66,7 @@ def recover_link(store, now, actor: str, name: str) -> str:
     return token
 
 
-def _usable_link(store, token: str, now) -> dict:
+def usable_link(store, token: str, now) -> dict:
     link = store.staff_link(_hash(token or ""))
     if link is None or link["used_at"] or now >= datetime.fromisoformat(link["expires_at"]):
         raise LinkUnusable()
@@ -107,7 +107,7 @@ def begin_registration(store, challenges, rp: RelyingParty, now, *, link_token=N
     recovery) or, signed in, another key of one's own."""
     with store.transaction():
         if link_token is not None:
-            link = _usable_link(store, link_token, now)
+            link = usable_link(store, link_token, now)
             member = store.staff_member(link["staff_id"]) if link["staff_id"] else None
             name = (member or {}).get("name") or link.get("name") or " ".join(str(name or "").split())[:60]
             if not name:

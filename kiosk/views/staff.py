@@ -87,7 +87,8 @@ def console():
         refused = [d for d in store.dead_letters() if not d.get("resolved_at")]
         rooms = store.rooms()
     return _page("today", member=member, bookings=today, keys=keys, team=team, kiosks=kiosks, refused=refused,
-                 rooms=rooms, tokyo=tokyo, language_names=LANGUAGE_NAMES)
+                 rooms=rooms, tokyo=tokyo, language_names=LANGUAGE_NAMES, last_sweep=office().last_sweep,
+                 grace=office().settings.NO_SHOW_GRACE_MINUTES)
 
 
 # -- the day's work ------------------------------------------------------------------------------
@@ -155,10 +156,10 @@ def member_action(staff_id, action):
 def setup(token):
     try:
         with office().store.transaction():
-            staff_service._usable_link(office().store, token, office().now())
+            link = staff_service.usable_link(office().store, token, office().now())
     except LinkUnusable:
         return _page("link_unusable", 410)
-    return _page("setup", token=token)
+    return _page("setup", token=token, invited_name=link.get("name"))
 
 
 @bp.post("/api/v1/staff/register/options")

@@ -1,6 +1,6 @@
 """The staff console's sign-in in real Chromium, with its virtual authenticator over CDP
 (ctap2, usb, user verification): bootstrap link, register, sign out, sign in."""
-from tests.e2e.conftest import assert_accessible, setup_token, shot, sign_in_first_admin, swap_key
+from tests.e2e.conftest import assert_accessible, plug_in_key, setup_token, shot, sign_in_first_admin, swap_key
 
 
 def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page, e2e_app):
@@ -68,3 +68,32 @@ def test_a_revoked_key_is_refused_at_sign_in(staff_page, e2e_app):
     page.click("#sign-in-form button[type=submit]")
     page.wait_for_selector("#staff-error:not(:empty)", timeout=20000)
     assert page.get_attribute("body", "data-mode") == "signin"
+
+
+def test_an_admin_invites_staff_who_register_their_own_key(staff_page, browser, server, e2e_app):
+    sign_in_first_admin(staff_page, e2e_app)
+    staff_page.fill('#invite-form input[name="name"]', "Sato Staff")
+    staff_page.click("#invite-form button[type=submit]")
+    staff_page.wait_for_selector("#invite-link:not([hidden])")
+    link = staff_page.inner_text("#invite-link")
+    colleague = browser.new_context(base_url=server, locale="ja-JP")     # the colleague's own PC and key
+    page = colleague.new_page()
+    cdp = colleague.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    plug_in_key(cdp)
+    page.goto(link)
+    assert page.input_value("#staff-name") == "Sato Staff"            # the invitation names them
+    page.click("#setup-form button[type=submit]")
+    page.wait_for_selector('body[data-mode="today"]')
+    assert "Sato Staff" in page.inner_text(".who") and not page.is_visible("#team-heading")   # staff, not admin
+    assert_accessible(page, "staff console (ja)")
+    colleague.close()
+
+
+def test_an_expired_setup_link_gets_a_clear_page(staff_page, e2e_app):
+    from datetime import timedelta
+    from kiosk.services import staff as staff_service
+    office = e2e_app.extensions["madoguchi"]
+    token = staff_service.setup_link(office.store, office.now() - timedelta(minutes=16), "test")
+    response = staff_page.goto(f"/staff/setup/{token}")
+    assert response.status == 410 and "expired or was used" in staff_page.inner_text("main")

@@ -77,6 +77,7 @@ function wireConsole() {
   });
   wireVisitors();
   wireSettings();
+  $("#print-list")?.addEventListener("click", () => window.print());
   $("#invite-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
