@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+from functools import wraps
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -63,6 +64,17 @@ def _signed_in(member: dict, status: int = 200):
     return response
 
 
+def console_page(view):
+    """A console page: the sign-in page instead when nobody is signed in; else `view(member)`."""
+    @wraps(view)
+    def page(*args, **kwargs):
+        member = current_staff()
+        if member is None:
+            return _page("signin")
+        return view(member, *args, **kwargs)
+    return page
+
+
 def _signed_in_member(role: str = "staff") -> dict:
     member = current_staff()
     if member is None:
@@ -72,10 +84,8 @@ def _signed_in_member(role: str = "staff") -> dict:
 
 
 @bp.get("/staff")
-def console():
-    member = current_staff()
-    if member is None:
-        return _page("signin")
+@console_page
+def console(member):
     store, now = office().store, office().now()
     with store.transaction():
         today = [b for b in store.bookings_on(tokyo(now).date())]
@@ -290,10 +300,8 @@ def visitor_lift():
 
 
 @bp.get("/staff/stats")
-def stats_page():
-    member = current_staff()
-    if member is None:
-        return _page("signin")
+@console_page
+def stats_page(member):
     today = tokyo(office().now()).date()
     rows = stats_service.weekly(office().store, today - timedelta(weeks=12), today + timedelta(weeks=4))
     return _page("stats", member=member, weeks=rows, language_names=LANGUAGE_NAMES)
@@ -321,10 +329,8 @@ def day_csv():
 
 
 @bp.get("/staff/audit")
-def audit_page():
-    member = current_staff()
-    if member is None:
-        return _page("signin")
+@console_page
+def audit_page(member):
     staff_service.require_role(member, "admin")
     log = office().store.audit
     entries = []

@@ -11,7 +11,7 @@ from ..services import rules as office_service_rules
 from ..services.policy import all_terms_versions
 from ..services.week import week_units
 from . import office
-from .staff import _page, _signed_in_member, _state_change, current_staff
+from .staff import _page, _signed_in_member, _state_change, console_page
 
 bp = Blueprint("staff_settings", __name__)
 
@@ -32,10 +32,8 @@ def _moment(value) -> datetime:
 
 
 @bp.get("/staff/week")
-def week():
-    member = current_staff()
-    if member is None:
-        return _page("signin")
+@console_page
+def week(member):
     today = tokyo(office().now()).date()
     try:
         monday = date.fromisoformat(request.args.get("from", ""))
@@ -48,10 +46,8 @@ def week():
 
 
 @bp.get("/staff/settings")
-def settings_page():
-    member = current_staff()
-    if member is None:
-        return _page("signin")
+@console_page
+def settings_page(member):
     store, now = office().store, office().now()
     with store.transaction():
         rooms, closures, events = store.rooms(), sorted(store.closures().items()), store.events()
