@@ -33,6 +33,7 @@ class GroupCommit:
         self.dirty = {}          # storage -> None, in the order first changed
         self.committing = False  # a leader is between steps 1 and 3
         self._epoch = 1          # the batch that transactions ending now belong to
+        self._in_flight = 0      # the batch being written (between steps 1 and 3)
         self._durable = 0        # every batch up to this one is settled (written, or failed)
         self._failed = set()
 
@@ -41,8 +42,12 @@ class GroupCommit:
         self.dirty[storage] = None
 
     def pending_epoch(self) -> int | None:
-        """At a transaction's end, under the storage lock: the batch to wait for, if any."""
-        return self._epoch if self.dirty else None
+        """At a transaction's end, under the storage lock: the batch to wait for, if any. A
+        transaction that changed nothing still waits for what it may have read: changes still
+        in memory, or a batch being written."""
+        if self.dirty:
+            return self._epoch
+        return self._in_flight if self.committing else None
 
     def wait_durable(self, epoch: int, storage_lock) -> None:
         """Return once batch `epoch` is on disk; lead a commit if nobody is committing."""
@@ -60,7 +65,7 @@ class GroupCommit:
     def _commit(self, storage_lock) -> None:
         with storage_lock.held():
             epoch, batch = self._epoch, list(self.dirty)
-            self.dirty, self._epoch = {}, epoch + 1
+            self.dirty, self._epoch, self._in_flight = {}, epoch + 1, epoch
             snapshot = self._snapshot(batch)
         try:
             written, error = self._write(snapshot), None

@@ -63,3 +63,22 @@ def test_a_failed_commit_fails_its_transactions_and_forgets_memory(tmp_path):
     with pytest.raises(CommitFailed):
         transaction(lock, commit, "a")
     assert disk.discarded and not commit.dirty and not commit.committing
+
+
+def test_a_reader_during_a_commit_waits_until_what_it_read_is_on_disk(tmp_path):
+    lock, disk = StorageLock(tmp_path / ".storage.lock"), Disk()
+    commit = disk.commit()
+    writer = threading.Thread(target=transaction, args=(lock, commit, "a"))
+    writer.start()
+    assert disk.writing.wait(5)                      # "a" is in memory, being written
+    with lock.held():                                # a read-only transaction (a replayed request)
+        epoch = commit.pending_epoch()
+    assert epoch is not None
+    reader = threading.Thread(target=commit.wait_durable, args=(epoch, lock))
+    reader.start()
+    reader.join(0.2)
+    assert reader.is_alive()                         # it may not answer before "a" is durable
+    disk.release.set()
+    for t in (writer, reader):
+        t.join(5)
+    assert not reader.is_alive() and disk.batches == [["a"]]
