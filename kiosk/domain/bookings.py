@@ -1,9 +1,7 @@
 """Bookings and their life: confirmed, then attended, cancelled or no-show (C6, C7)."""
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cached_property
 
-from .calendar import TOKYO
 from .errors import InvalidTransition
 
 CONFIRMED, ATTENDED, CANCELLED, NO_SHOW = "confirmed", "attended", "cancelled", "no_show"
@@ -67,11 +65,6 @@ class Booking:
         record["consent"] = dict(self.consent)
         record["eligibility"] = dict(self.eligibility)
         return record
-
-    @cached_property
-    def start_key(self) -> str:
-        """The start in Tokyo time as ISO text: a cheap key for "the bookings of this slot"."""
-        return self.start.astimezone(TOKYO).isoformat()
 
     @property
     def is_active(self) -> bool:

@@ -55,6 +55,7 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
         self._days = OrderedDict()   # day -> AtomicJSONStorage (LRU)
         self._parsed = {}            # day -> (the storage's content version, {booking_id: Booking})
         self._ordered = {}           # day -> (the parsed dict, its size, its bookings sorted)
+        self._slots = {}             # day -> (content version, {start timestamp: {booking_id: Booking}})
         self._index = BookingIndex()
         self.audit = AuditLog(self.dir, before_write=self._announce_write)
 
@@ -140,6 +141,7 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
             storage.drop()
         self._parsed.clear()
         self._ordered.clear()
+        self._slots.clear()
         self._index = BookingIndex()
         self._seen_generation = None
 
@@ -191,6 +193,7 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
             del self._days[evicted]     # never one whose new content waits in memory
             self._parsed.pop(evicted, None)
             self._ordered.pop(evicted, None)
+            self._slots.pop(evicted, None)
         return storage
 
     def _table(self, storage, name) -> Table:
@@ -256,11 +259,16 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
         key = tokyo(start).date().isoformat()
         if key not in self._index.sigs:
             return []
-        # Compare as the stored bookings' times are written (one string each, cached): far
-        # cheaper than comparing aware datetimes with different tzinfo objects.
-        wanted = tokyo(start).isoformat()
-        return [b for b in self._parsed_day(key).values()
-                if b.start_key == wanted and self._index.lives_on(b.booking_id, key)]
+        parsed = self._parsed_day(key)
+        version = self._day_storage(key).version
+        slots = self._slots.get(key)
+        if slots is None or slots[0] != version:
+            index = {}
+            for b in parsed.values():
+                index.setdefault(b.start.timestamp(), {})[b.booking_id] = b
+            slots = self._slots[key] = (version, index)
+        found = slots[1].get(start.timestamp(), {})
+        return [b for b in found.values() if self._index.lives_on(b.booking_id, key)]
 
     def bookings_for_event(self, event) -> list[Booking]:
         return [b for b in self.bookings_on(tokyo(event.start).date()) if b.event_id == event.id]
@@ -306,8 +314,15 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
         self._index.sigs[day] = storage._sig
         cached = self._parsed.get(day)
         if cached and cached[0] == before:
+            previous = cached[1].get(booking.booking_id)
             cached[1][booking.booking_id] = booking
             self._parsed[day] = (storage.version, cached[1])
+            slots = self._slots.get(day)
+            if slots and slots[0] == before:   # the slot index follows the change, no rebuild
+                if previous is not None:
+                    slots[1].get(previous.start.timestamp(), {}).pop(booking.booking_id, None)
+                slots[1].setdefault(booking.start.timestamp(), {})[booking.booking_id] = booking
+                self._slots[day] = (storage.version, slots[1])
         else:
             self._parsed.pop(day, None)
         self._ordered.pop(day, None)
