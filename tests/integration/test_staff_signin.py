@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import NOW
+from tests.factories import NOW, make_payload
 from tests.webauthn_authenticator import SoftAuthenticator
 
 ORIGIN = "https://localhost"
@@ -157,7 +157,6 @@ def test_a_lost_key_is_recovered_with_a_console_link_and_the_audit_log_says_so(a
 # -- the console's actions ---------------------------------------------------------------------
 
 def booked_today_or_later(client, **overrides):
-    from tests.factories import make_payload
     r = client.post("/api/v1/bookings", json=make_payload(language="en", **overrides))
     assert r.status_code == 201, r.json
     return r.json["booking"], r.json["booking"]["join_url"].rsplit("/j/", 1)[1]
@@ -245,8 +244,7 @@ def test_visitors_are_looked_up_restricted_and_lifted_without_the_number_in_a_ur
     assert standing["jobseeker_no"] == number and standing["strikes"] == 0 and len(standing["bookings"]) == 1
     assert post(client, "/api/v1/staff/visitors/restrict", {"jobseeker_no": number, "reason": "無断欠席が続いた",
                                                              "until": "2027-03-31"}).status_code == 201
-    refused = client.post("/api/v1/bookings", json=__import__("tests.factories", fromlist=["make_payload"]).make_payload(
-        jobseeker_no=number, start="2026-12-04T10:00:00+09:00"))
+    refused = client.post("/api/v1/bookings", json=make_payload(jobseeker_no=number, start="2026-12-04T10:00:00+09:00"))
     assert refused.status_code == 403 and refused.json["error"]["code"] == "restricted"
     assert post(client, "/api/v1/staff/visitors/lift", {"jobseeker_no": number}).json["lifted"] == 1
     log = "".join(p.read_text() for p in client.application.extensions["madoguchi"].store.dir.glob("audit-*.jsonl"))
@@ -280,7 +278,6 @@ def test_the_audit_page_shows_the_chain_check_and_names_a_tampered_line(signed_i
 def test_a_refused_kiosk_booking_is_listed_until_staff_called_the_visitor(signed_in, client, app):
     import uuid
     from kiosk.services import kiosks as kiosk_service
-    from tests.factories import make_payload
     office = app.extensions["madoguchi"]
     code = kiosk_service.enroll(office.store, office.now(), "test", "入口")["code"]
     token = client.post("/api/v1/kiosk/enroll", json={"code": code}).json["token"]
@@ -305,7 +302,6 @@ def test_settings_from_the_console_change_what_visitors_can_book(signed_in, clie
     made = post(client, "/api/v1/staff/events", {"kind": "seminar", "title": "面接セミナー", "start": "2026-12-10T14:00",
                                                  "end": "2026-12-10T15:00", "capacity": "10", "app": "zoom", "meeting_id": "845 0000 2222"})
     assert made.status_code == 201
-    from tests.factories import make_payload
     seat = client.post("/api/v1/bookings", json=make_payload(service="event", event_id=made.json["event_id"],
                                                              eligibility={})).json["booking"]
     token = seat["join_url"].rsplit("/j/", 1)[1]
