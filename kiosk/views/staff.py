@@ -18,7 +18,7 @@ from ..services import stats as stats_service
 from ..i18n import NATIVE_NAMES, translate, translate_markup
 from ..services import staff as staff_service
 from ..staff_strings import STAFF_STRINGS
-from . import office
+from . import base_url, office
 from .api import json_body
 
 bp = Blueprint("staff", __name__)
@@ -27,7 +27,7 @@ LANGUAGE_NAMES = dict(NATIVE_NAMES)
 
 
 def _rp() -> staff_service.RelyingParty:
-    url = urlsplit(office().settings.PUBLIC_BASE_URL or request.host_url)
+    url = urlsplit(base_url())
     return staff_service.RelyingParty(id=url.hostname, origin=f"{url.scheme}://{url.netloc}")
 
 
@@ -56,9 +56,13 @@ def _state_change() -> dict:
     return json_body()
 
 
+def _staff_json(member: dict) -> dict:
+    return {"staff": {"id": member["id"], "name": member["name"], "role": member["role"]}}
+
+
 def _signed_in(member: dict, status: int = 200):
     session_id = staff_service.start_session(office().store, office().now(), member["id"])
-    response = jsonify({"staff": {"id": member["id"], "name": member["name"], "role": member["role"]}})
+    response = jsonify(_staff_json(member))
     response.status_code = status
     response.set_cookie(COOKIE, session_id, secure=True, httponly=True, samesite="Strict", path="/")
     return response
@@ -142,8 +146,7 @@ def invite():
     body = _state_change()
     admin = _signed_in_member("admin")
     token = staff_service.invite_link(office().store, office().now(), admin, body.get("name"), body.get("role", "staff"))
-    base = (office().settings.PUBLIC_BASE_URL or request.host_url).rstrip("/")
-    return jsonify({"url": f"{base}/staff/setup/{token}", "expires_in_minutes": 15}), 201
+    return jsonify({"url": f"{base_url().rstrip('/')}/staff/setup/{token}", "expires_in_minutes": 15}), 201
 
 
 @bp.post("/api/v1/staff/keys/<credential_id>/revoke")
@@ -194,7 +197,7 @@ def register_verify():
                                                str(body.get("challenge_id", "")), body.get("credential") or {},
                                                body.get("key_name"))
     if current_staff() is not None:
-        return jsonify({"staff": {"id": member["id"], "name": member["name"], "role": member["role"]}}), 201
+        return jsonify(_staff_json(member)), 201
     return _signed_in(member, 201)
 
 
@@ -240,8 +243,7 @@ def kiosk_enroll():
     body = _state_change()
     admin = _signed_in_member("admin")
     made = kiosk_service.enroll(office().store, office().now(), f"staff:{admin['id']}", str(body.get("name", "")))
-    base = (office().settings.PUBLIC_BASE_URL or request.host_url).rstrip("/")
-    made["qr_svg"] = qr_svg(f"{base}/kiosk?enroll={made['code']}")   # scanned by the tablet: the code is filled in
+    made["qr_svg"] = qr_svg(f"{base_url().rstrip('/')}/kiosk?enroll={made['code']}")   # scanned by the tablet: the code is filled in
     return jsonify(made), 201
 
 
