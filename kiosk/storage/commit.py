@@ -41,6 +41,11 @@ class GroupCommit:
         """A file's new content waits in memory (called under the storage lock)."""
         self.dirty[storage] = None
 
+    def write_last(self, storage) -> None:
+        """Write `storage` after every other file of its batch (a move's removal from its old
+        day must reach the disk after its arrival in the new one)."""
+        self.dirty[storage] = self.dirty.pop(storage, None)
+
     def pending_epoch(self) -> int | None:
         """At a transaction's end, under the storage lock: the batch to wait for, if any. A
         transaction that changed nothing still waits for what it may have read: changes still

@@ -330,6 +330,8 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
     def _remove_record(self, day: str, doc_id: int) -> None:
         storage = self._day_storage(day)
         storage.delete("bookings", doc_id)
+        if storage.pending:
+            self._commit.write_last(storage)
         self._index.sigs[day] = storage._sig
         self._parsed.pop(day, None)
         self._ordered.pop(day, None)

@@ -142,3 +142,18 @@ def test_a_day_file_rewritten_from_cached_fragments_has_the_same_bytes_as_a_full
     statuses = {r["booking_id"]: r["status"] for r in orjson.loads(on_disk)["bookings"].values()}
     assert statuses == {b.booking_id: "cancelled" if b is bookings[2] else "confirmed" for b in bookings[:4]}
     store.close()
+
+
+def test_a_move_to_another_day_is_written_new_day_first_even_when_the_old_day_changed_before(data_dir):
+    """The crash rule of a move (BookingIndex.add) needs the new day on disk before the old day loses it."""
+    store = Store(data_dir)
+    moving = make_booking()
+    with store.transaction():
+        store.save_booking(moving)
+    with store.transaction():
+        store.save_booking(make_booking(room="r2"))                      # the old day is dirty first
+        store.save_booking(moving.reschedule(NOW, "staff", moving.start + timedelta(days=1),
+                                             moving.end + timedelta(days=1)))
+        order = [s.path.name for s in store._commit.dirty]
+    assert order.index("2026-12-04.json") < order.index("2026-12-03.json")
+    store.close()
