@@ -213,3 +213,8 @@ class InvalidStaffRequest(StaffError):
 class KioskUnknown(StaffError):
     code, status = "kiosk_unknown", 404
     message = S_("There is no kiosk of that name.")
+
+
+class DeadLetterUnknown(StaffError):
+    code, status = "dead_letter_unknown", 404
+    message = S_("There is no such refused booking.")

@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from ..domain.calendar import SLOT
-from ..domain.errors import EnrollmentCodeInvalid, InvalidRequest, KioskUnknown, N_, Unauthorized
+from ..domain.errors import DeadLetterUnknown, EnrollmentCodeInvalid, InvalidRequest, KioskUnknown, N_, Unauthorized
 from ..domain.leases import choose_units, is_held
 from ..slips import qr_svg
 from ..tokens import join_token
@@ -127,7 +127,7 @@ def resolve_dead_letter(store, now, actor: str, op_id: str, note: str = "") -> d
     with store.transaction():
         letter = next((d for d in store.dead_letters() if d["op_id"] == op_id), None)
         if letter is None:
-            raise KioskUnknown()
+            raise DeadLetterUnknown()
         letter = dict(letter, resolved_at=now.isoformat(), resolved_by=actor, resolution=str(note)[:200])
         store.save_dead_letter(letter)
         store.audit.append(now, actor, "dead_letter.resolved", op_id=op_id, kiosk=letter["kiosk_id"])

@@ -288,6 +288,8 @@ def test_a_refused_kiosk_booking_is_listed_until_staff_called_the_visitor(signed
     assert answer["results"][0]["status"] == "rejected"
     assert "Refused Visitor" in console(client)
     assert post(client, f"/api/v1/staff/dead-letters/{op['op_id']}/resolve", {}).status_code == 200
+    unknown = post(client, "/api/v1/staff/dead-letters/no-such-op/resolve", {}, headers={**JSON, "Accept-Language": "en"})
+    assert unknown.status_code == 404 and unknown.json["error"]["message"] == "There is no such refused booking."
     assert "Refused Visitor" not in console(client)
 
 
