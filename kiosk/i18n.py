@@ -71,6 +71,15 @@ def translate_markup(message: str, language: str | None, domain: str = "messages
     return as_markup(translate_raw(message, language, domain, **params))
 
 
+def page_translator(table: dict, language: str, domain: str = "messages"):
+    """For a template: t(key) gives HTML (furigana as ruby), t.plain(key) plain text (titles,
+    attributes); `table` maps a page's keys to msgids (STRINGS, STAFF_STRINGS)."""
+    def t(key, **params):
+        return translate_markup(table[key], language, domain, **params)
+    t.plain = lambda key, **params: translate(table[key], language, domain, **params)
+    return t
+
+
 def translate_raw(message: str, language: str | None, domain: str = "messages", **params) -> str:
     """`message` (an English msgid) in `language`, its %(name)s or {name} placeholders filled;
     ruby tags kept as the catalog has them (the PWA renders them)."""

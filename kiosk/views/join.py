@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from ..domain.calendar import tokyo
 from ..domain.errors import DomainError
 from ..domain.requests import LANGUAGES
-from ..i18n import NATIVE_NAMES, babel_locale, html_lang, translate, translate_markup, translate_raw
+from ..i18n import NATIVE_NAMES, babel_locale, html_lang, page_translator, translate, translate_raw
 from ..openapi import document
 from ..schemas import Schema
 from ..services import join as join_service
@@ -48,20 +48,12 @@ def _when(start: datetime, end: datetime | None, locale: str) -> tuple[str, str]
     return format_date(start.date(), format="full", locale=locale), span
 
 
-def _translator(lang):
-    """t(key) gives HTML (furigana as ruby); t.plain(key) plain text, for the page title."""
-    def t(key, **params):
-        return translate_markup(STRINGS[key], lang, **params)
-    t.plain = lambda key, **params: translate(STRINGS[key], lang, **params)
-    return t
-
-
 @bp.get("/j/<token>")
 def join(token):
     claims = read_join_token(office().secret, token)
     if claims is None:
         lang = _language(None)
-        return render_template("join_error.html", lang=lang, t=_translator(lang)), 404
+        return render_template("join_error.html", lang=lang, t=page_translator(STRINGS, lang)), 404
     store = office().store
     with store.transaction():
         booking = store.booking(claims["b"]) or store.booking_on_lease(claims["b"])
@@ -81,7 +73,7 @@ def join(token):
         "room_id": room_id, "meeting_app": app, "link": meeting_link(app, room_id),
         "updated": office().now().isoformat(),
     }
-    t = _translator(lang)
+    t = page_translator(STRINGS, lang)
     script_data = {"lang": lang, "token": token, "strings": {key: translate_raw(STRINGS[key], lang) for key in SCRIPT_STRINGS}}
     return render_template("join.html", lang=lang, view=view, language_names=NATIVE_NAMES, token=token,
                            messages=MESSAGES, message=request.args.get("m"), fresh=request.args.get("new") == "1",

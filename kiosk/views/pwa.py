@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from ..domain.requests import LANGUAGES
 from ..staff_strings import STAFF_STRINGS
 from ..ui_strings import STRINGS
-from ..i18n import date_patterns, translate, translate_raw
+from ..i18n import date_patterns, page_translator, translate, translate_raw
 from ..web import request_language
 from ..slips import qr_svg
 from . import base_url, office
@@ -45,8 +45,7 @@ def home():
 
 def _shell(mode: str):
     # Staff mode at the kiosk speaks the office's language (the staff catalog, Japanese).
-    def st(key):
-        return translate(STAFF_STRINGS[key], "ja", "staff")
+    st = page_translator(STAFF_STRINGS, "ja", "staff")
     return render_template("kiosk.html", version=shell_version(), office=office().settings, mode=mode, st=st)
 
 

@@ -15,7 +15,7 @@ from ..slips import qr_svg
 from ..services import kiosks as kiosk_service
 from ..services import office as office_service
 from ..services import stats as stats_service
-from ..i18n import NATIVE_NAMES, translate, translate_markup
+from ..i18n import NATIVE_NAMES, page_translator
 from ..services import staff as staff_service
 from ..staff_strings import STAFF_STRINGS
 from . import base_url, office
@@ -38,10 +38,7 @@ def _lang() -> str:
 
 def _page(mode: str, status: int = 200, **context):
     lang = _lang()
-
-    def s(key, **params):
-        return translate_markup(STAFF_STRINGS[key], lang, "staff", **params)
-    s.plain = lambda key, **params: translate(STAFF_STRINGS[key], lang, "staff", **params)
+    s = page_translator(STAFF_STRINGS, lang, "staff")
     return render_template("staff.html", mode=mode, lang=lang, s=s, **context), status
 
 
