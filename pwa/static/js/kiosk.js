@@ -6,7 +6,7 @@ import { loadClock, onStatus, push, requestPush } from "./outbox.js";
 import { dropPending, sendPending } from "./phone.js";
 import { renderSlip } from "./slip.js";
 import { wireStaffMode } from "./staffmode.js";
-import { $, back, device, isPhone, newVisit, refreshState, restart, session, show } from "./session.js";
+import { $, back, device, isPhone, newVisit, refreshState, reloadShell, restart, session, show } from "./session.js";
 import { acceptTerms, answer, book, printSlip, renderDays, renderKeypad, renderTerms, submitDetails } from "./steps.js";
 
 const STATE_REFRESH_MS = 5 * 60_000;
@@ -172,9 +172,7 @@ export async function resetKiosk(commandIds = []) {
   await push();
   if ((await getAll("outbox")).length) return false;      // still offline: the reset waits, nothing is lost
   if (commandIds.length) await setState("done_commands", [...new Set([...(await getState("done_commands", [])), ...commandIds])]);
-  const registration = await navigator.serviceWorker?.getRegistration();
-  await registration?.update().catch(() => {});
-  location.replace("/kiosk");
+  await reloadShell();
   return true;
 }
 

@@ -130,6 +130,14 @@ export function push() {
   });
 }
 
+/** A value of the state store, read inside an open transaction. */
+function stored(state, key, fallback) {
+  return new Promise((resolve) => {
+    const r = state.get(key);
+    r.onsuccess = () => resolve(r.result ? r.result.value : fallback);
+  });
+}
+
 async function handle(body, batch) {
   if (Date.parse(body.server_time)) clockOffsetMs = Date.now() - Date.parse(body.server_time);
   const byId = new Map(batch.map((op) => [op.op_id, op]));
@@ -144,10 +152,7 @@ async function handle(body, batch) {
       }
       // "retry" and anything unknown stay in the outbox.
     }
-    const known = new Map(((await new Promise((resolve) => {
-      const r = state.get("leases");
-      r.onsuccess = () => resolve(r.result ? r.result.value : []);
-    })) || []).map((l) => [l.lease_unit_id, l]));
+    const known = new Map(((await stored(state, "leases", [])) || []).map((l) => [l.lease_unit_id, l]));
     const leases = body.leases.map((l) => ({ ...known.get(l.lease_unit_id), ...l }));
     state.put({ key: "leases", value: leases });
     state.put({ key: "last_sync", value: body.server_time });
@@ -156,10 +161,7 @@ async function handle(body, batch) {
     // Staff commands (a remote reset): kept until done; done ones are reported until the server drops them.
     const commands = body.commands || [];
     state.put({ key: "commands", value: commands });
-    const done = await new Promise((resolve) => {
-      const r = state.get("done_commands");
-      r.onsuccess = () => resolve(r.result ? r.result.value : []);
-    });
+    const done = await stored(state, "done_commands", []);
     state.put({ key: "done_commands", value: done.filter((id) => commands.some((c) => c.id === id)) });
   });
   body.results.forEach((answer) => { slipsWanted.delete(answer.op_id); settle(answer.op_id, answer); });

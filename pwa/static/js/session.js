@@ -27,6 +27,14 @@ export function back() {
   if (previous) show(previous, { remember: false });
 }
 
+/** A fresh kiosk shell: the new service worker if there is one, then a reload (the outbox is
+ *  in IndexedDB, untouched). Resets and app updates end here. */
+export async function reloadShell() {
+  const registration = await navigator.serviceWorker?.getRegistration();
+  await registration?.update().catch(() => {});
+  location.replace("/kiosk");
+}
+
 /** Wipe the visitor: a fresh page from the service worker's cache. The outbox is untouched. */
 export function restart() {
   location.replace(isPhone() ? `/book?lang=${encodeURIComponent(session.visit.lang)}` : "/kiosk");

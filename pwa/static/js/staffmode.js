@@ -4,7 +4,7 @@
 // enrollment again. It ends itself after 60 s without a touch, and signs the staff member out.
 import { count, getState, setState } from "./db.js";
 import { push } from "./outbox.js";
-import { $ } from "./session.js";
+import { $, reloadShell } from "./session.js";
 import { signIn, signOut } from "./webauthn.js";
 
 const PRESS_MS = 3000;
@@ -13,14 +13,15 @@ let idle = null;
 
 function keepAlive() {
   clearTimeout(idle);
-  idle = setTimeout(() => close(true), IDLE_MS);
+  idle = setTimeout(close, IDLE_MS);
 }
 
-async function close(signOutToo = true) {
+/** Staff mode ends: the dialog closes and the staff member is signed out. */
+async function close() {
   clearTimeout(idle);
   const dialog = $("#staff-dialog");
   if (dialog.open) dialog.close();
-  if (signOutToo) await signOut().catch(() => {});
+  await signOut().catch(() => {});
 }
 
 async function renderPanel() {
@@ -57,23 +58,19 @@ async function signInHere(event) {
 /** Reset: sync first (best effort), then a fresh shell; the outbox stays in IndexedDB. */
 async function reset() {
   await push().catch(() => {});
-  await close(true);
-  const registration = await navigator.serviceWorker?.getRegistration();
-  await registration?.update().catch(() => {});
-  location.replace("/kiosk");
+  await close();
+  await reloadShell();
 }
 
 async function update() {
-  const registration = await navigator.serviceWorker?.getRegistration();
-  await registration?.update().catch(() => {});
-  await close(true);
-  location.replace("/kiosk");
+  await close();
+  await reloadShell();
 }
 
 async function reenroll() {
   await setState("device", null);      // the outbox is kept; it is sent after the new enrollment
-  await close(true);
-  location.replace("/kiosk");
+  await close();
+  await reloadShell();
 }
 
 export function wireStaffMode(printTestSlip) {
@@ -90,5 +87,5 @@ export function wireStaffMode(printTestSlip) {
   $("#staff-print").addEventListener("click", printTestSlip);
   $("#staff-update").addEventListener("click", update);
   $("#staff-reenroll").addEventListener("click", reenroll);
-  $("#staff-close").addEventListener("click", () => close(true));
+  $("#staff-close").addEventListener("click", close);
 }
