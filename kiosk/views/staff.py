@@ -108,7 +108,7 @@ BOOKING_ACTIONS = {
     "attended": lambda store, settings, booking_id, now, actor, body: booking_service.mark_attended(store, booking_id, now, actor),
     "cancel": lambda store, settings, booking_id, now, actor, body: booking_service.cancel_booking(store, booking_id, now, actor),
     "reschedule": lambda store, settings, booking_id, now, actor, body: booking_service.reschedule_booking(
-        store, settings, booking_id, _start(body), now, actor),
+        store, settings, booking_id, moment(body.get("start", "")), now, actor),
     "room": lambda store, settings, booking_id, now, actor, body: booking_service.change_room(
         store, booking_id, str(body.get("room", "")), now, actor),
     "note": lambda store, settings, booking_id, now, actor, body: booking_service.add_note(
@@ -116,9 +116,10 @@ BOOKING_ACTIONS = {
 }
 
 
-def _start(body) -> datetime:
+def moment(value) -> datetime:
+    """A time from a console form (Tokyo time unless it says otherwise), or a clear refusal."""
     try:
-        start = datetime.fromisoformat(str(body.get("start", "")))
+        start = datetime.fromisoformat(str(value))
     except ValueError:
         raise InvalidStaffRequest(S_("The start time is not valid.")) from None
     return start if start.tzinfo else start.replace(tzinfo=TOKYO)

@@ -1,9 +1,9 @@
 """The console's week view and the office's settings (X4): rooms, closure days, events, terms."""
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, jsonify, request
 
-from ..domain.calendar import TOKYO, tokyo
+from ..domain.calendar import tokyo
 from ..domain.errors import S_, InvalidStaffRequest, NotAllowed
 from ..domain.events import EVENT_KINDS
 from ..services import office as office_service
@@ -11,7 +11,7 @@ from ..services import rules as office_service_rules
 from ..services.policy import all_terms_versions
 from ..services.week import week_units
 from . import office
-from .staff import _page, _signed_in_member, _state_change, console_page
+from .staff import _page, _signed_in_member, _state_change, console_page, moment
 
 bp = Blueprint("staff_settings", __name__)
 
@@ -21,14 +21,6 @@ def _date(value, message=S_("The date is not valid.")) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise InvalidStaffRequest(message) from None
-
-
-def _moment(value) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidStaffRequest(S_("The start time is not valid.")) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)
 
 
 @bp.get("/staff/week")
@@ -103,7 +95,7 @@ def event_add():
     except (TypeError, ValueError):
         raise InvalidStaffRequest(S_("The number of seats is not valid.")) from None
     event = office_service.add_event(office().store, office().now(), actor, str(body.get("kind", "")),
-                                     str(body.get("title", ""))[:120], _moment(body.get("start")), _moment(body.get("end")),
+                                     str(body.get("title", ""))[:120], moment(body.get("start")), moment(body.get("end")),
                                      capacity, str(body.get("app", "")), str(body.get("meeting_id", "")))
     return jsonify({"event_id": event.id}), 201
 
