@@ -69,6 +69,9 @@ self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(push());
 });
 
+// A page that loaded while this worker was still installing (the kiosk reloads itself right after
+// enrollment) can miss the claim in "activate"; it asks again, so it works offline at once.
 self.addEventListener("message", (event) => {
   if (event.data === "push") event.waitUntil(push());
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
 });

@@ -1,5 +1,5 @@
 """The PWA itself: installable, a service worker at the root scope, a translatable manifest."""
-from tests.e2e.conftest import enroll
+from tests.e2e.conftest import enroll, wait_until
 
 
 def test_chromium_finds_the_kiosk_installable(page, context, e2e_app):
@@ -23,3 +23,14 @@ def test_the_manifest_name_follows_the_language(page, server):
     en = page.request.get(f"{server}/manifest.webmanifest", headers={"Accept-Language": "en"}).json()
     assert "ハローワーク伊丹" in ja["name"] and ja["name"] != en["name"]
     assert {i["sizes"] for i in en["icons"]} == {"192x192", "512x512"}
+
+
+def test_a_page_loaded_past_the_service_worker_is_claimed_by_it(page, context, e2e_app):
+    # A forced reload bypasses the worker, as a navigation does that starts while the worker is
+    # still installing (the kiosk reloads itself right after enrollment): the page must still end
+    # up controlled, or it would not open again offline.
+    enroll(page, e2e_app)
+    with page.expect_navigation():
+        context.new_cdp_session(page).send("Page.reload", {"ignoreCache": True})
+    page.wait_for_selector('[data-screen="start"]:not([hidden])')
+    wait_until(page, "navigator.serviceWorker.controller !== null", timeout=10000)

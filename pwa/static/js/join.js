@@ -2,6 +2,7 @@
 // The page itself is rendered by the server; the service worker keeps the last copy, so offline
 // it opens with the last known state and says when that was.
 import { renderRuby } from "./i18n.js";
+import { claimWhenReady } from "./session.js";
 
 const data = JSON.parse(document.getElementById("join-data").textContent);
 const $ = (selector) => document.querySelector(selector);
@@ -116,7 +117,7 @@ async function keepForOffline() {
   if (!("serviceWorker" in navigator)) return;
   const version = document.querySelector('meta[name="shell-version"]')?.content || "dev";
   await navigator.serviceWorker.register(`/sw.js?v=${version}`, { type: "module", scope: "/" });
-  await navigator.serviceWorker.ready;
+  await claimWhenReady();
   const cache = await caches.open("madoguchi-join-pages");
   if (navigator.onLine && !(await cache.match(location.pathname))) await cache.add(location.pathname);
   document.body.dataset.offlineReady = "true";

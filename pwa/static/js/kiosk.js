@@ -6,7 +6,7 @@ import { loadClock, onStatus, push, requestPush } from "./outbox.js";
 import { dropPending, sendPending } from "./phone.js";
 import { renderSlip } from "./slip.js";
 import { wireStaffMode } from "./staffmode.js";
-import { $, back, device, isPhone, newVisit, refreshState, reloadShell, restart, session, show } from "./session.js";
+import { $, back, claimWhenReady, device, isPhone, newVisit, refreshState, reloadShell, restart, session, show } from "./session.js";
 import { acceptTerms, answer, book, printSlip, renderDays, renderKeypad, renderTerms, submitDetails } from "./steps.js";
 
 const STATE_REFRESH_MS = 5 * 60_000;
@@ -223,6 +223,7 @@ function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
   const version = document.querySelector('meta[name="shell-version"]')?.content || "dev";
   navigator.serviceWorker.register(`/sw.js?v=${version}`, { type: "module", scope: "/" }).catch(() => {});
+  claimWhenReady();
 }
 
 async function main() {

@@ -35,6 +35,13 @@ export async function reloadShell() {
   location.replace("/kiosk");
 }
 
+/** A page that loaded while the service worker was installing may be left uncontrolled (its
+ *  claim came too early); once the worker is active, it is asked to claim this page too. */
+export async function claimWhenReady() {
+  const registration = await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) registration.active?.postMessage("claim");
+}
+
 /** Wipe the visitor: a fresh page from the service worker's cache. The outbox is untouched. */
 export function restart() {
   location.replace(isPhone() ? `/book?lang=${encodeURIComponent(session.visit.lang)}` : "/kiosk");
