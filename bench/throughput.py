@@ -60,7 +60,7 @@ from kiosk.services.office import add_room  # noqa: E402
 from tests.factories import NOW, make_payload  # noqa: E402
 
 TARGET = 0.30
-ROOMS = 20                 # a large office: 20 meeting rooms x 12 slots = at most 240 bookings a day
+ROOMS = 40                 # a very large office: 40 meeting rooms x 12 slots = at most 480 bookings a day
 SLOTS_PER_DAY = 12
 CLIENTS = 8
 SERVER_THREADS = 8

@@ -12,10 +12,10 @@ _numbers = itertools.count(1000)
 
 
 def day_records(data_dir, day="2026-12-03") -> dict:
-    """The raw TinyDB records of one day file, as stored on disk."""
-    import json
-    path = data_dir / "bookings" / day[:7] / f"{day}.json"
-    return json.loads(path.read_text())["bookings"] if path.exists() else {}
+    """The raw TinyDB records of one day, as stored on disk: its file, with what the journal
+    holds for it replayed (read only)."""
+    from kiosk.storage.journal import durable_content
+    return (durable_content(data_dir, f"bookings/{day[:7]}/{day}.json") or {}).get("bookings", {})
 
 
 def jobseeker_no() -> str:

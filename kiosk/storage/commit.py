@@ -4,16 +4,17 @@ A transaction changes the files' contents in memory under the storage lock and m
 dirty. When it ends, it waits until a commit has written what it changed (and everything it
 may have read from others). The first waiter leads a commit, in three steps:
 
-1. under the storage lock: take the dirty files and encode their content (a consistent
+1. under the storage lock: take the dirty files and encode what changed in them (a consistent
    snapshot), announcing the write to other processes;
-2. without the lock: temp file, fsync, rename, then one fsync per folder, while the next
+2. without the lock: append that as one line to the journal and fsync it (journal.py); now
+   and then also a checkpoint, which rewrites the files themselves. Meanwhile the next
    transactions already change memory and queue up for the next commit;
-3. under the lock again: record what is now on disk, and wake the waiters.
+3. under the lock again: record what is now durable, and wake the waiters.
 
-Under load a commit covers many bookings, so the per-file fsync is paid once per batch, not
-once per booking; alone, a transaction commits at once, as before. A transaction still returns
-(and its response reports success) only after its write is durable. While anything is dirty
-or being written the process keeps the file lock, so another process (a CLI command) never
+Under load a commit covers many bookings, so the fsync is paid once per batch, not once per
+booking; alone, a transaction commits at once. A transaction still returns
+(and its response reports success) only after its write is durable. While anything is dirty,
+being written or only in the journal, the process keeps the file lock, so another process (a CLI command) never
 reads files older than what this process has shown to anyone.
 """
 import threading
@@ -66,6 +67,12 @@ class GroupCommit:
                     return
                 self.committing = True
             self._commit(storage_lock)
+
+    def flush(self, storage_lock) -> None:
+        """Lead a commit now, even of nothing (the store may have a checkpoint to write)."""
+        with storage_lock.held():
+            epoch = self._epoch
+        self.wait_durable(epoch, storage_lock)
 
     def _commit(self, storage_lock) -> None:
         with storage_lock.held():

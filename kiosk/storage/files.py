@@ -66,9 +66,12 @@ class AtomicJSONStorage(Storage):
         self._before_write = before_write
         self._defer = defer
         self._after_commit = after_commit
-        self.pending = False    # the newest content is in memory, not yet on disk
+        self.pending = False    # the newest content is in memory, not yet in the journal
+        self.journaled = False  # the journal holds changes this file does not have yet
         self.version = 0        # changes with every content change, written or waiting (for caches)
         self._fragments = None  # table -> {doc_id: its JSON}, in step with the data: see put()
+        self._changed = {}      # (table, doc_id) -> None: documents put or deleted since the last commit
+        self._whole = False     # the whole content was written since the last commit
 
     # -- documents, for files that grow (a day's bookings): one document's cost, not the file's
 
@@ -94,6 +97,7 @@ class AtomicJSONStorage(Storage):
         data = self.read() or {}
         data.setdefault(table, {})[str(doc_id)] = doc
         fragments.setdefault(table, {})[str(doc_id)] = self._fragment(doc_id, doc)
+        self._changed[(table, str(doc_id))] = None
         self._store(data)
 
     def delete(self, table: str, doc_id: int) -> None:
@@ -101,6 +105,7 @@ class AtomicJSONStorage(Storage):
         data = self.read() or {}
         data.get(table, {}).pop(str(doc_id), None)
         fragments.get(table, {}).pop(str(doc_id), None)
+        self._changed[(table, str(doc_id))] = None
         self._store(data)
 
     def encode(self, data) -> bytes:
@@ -111,7 +116,7 @@ class AtomicJSONStorage(Storage):
                                 for name, docs in self._fragments.items()) + b"}"
 
     def read(self):
-        if self.pending:
+        if self.pending or self.journaled:   # newer than the file; the process holds the lock
             return self._data
         sig = signature(self.path)
         if sig is None:
@@ -129,6 +134,7 @@ class AtomicJSONStorage(Storage):
     def write(self, data):
         """TinyDB's write: the whole content (which TinyDB may have changed in place)."""
         self._fragments = None
+        self._whole = True
         self._store(data)
 
     def _store(self, data):
@@ -138,16 +144,35 @@ class AtomicJSONStorage(Storage):
             return
         self._write_now(data, sync_dir=True)
 
-    def snapshot(self) -> tuple[bytes, int] | None:
-        """The content waiting in memory, encoded, and its version (under the storage lock)."""
-        return (self.encode(self._data), self.version) if self.pending else None
+    def snapshot(self) -> tuple[dict, int] | None:
+        """What changed since the last commit, as a journal change, and the content's version
+        (under the storage lock); None if nothing waits in memory."""
+        if not self.pending:
+            return None
+        data = self._data or {}
+        if self._whole:
+            change = {"full": data}
+        else:
+            change = {"put": [[t, i, data[t][i]] for t, i in self._changed if i in data.get(t, {})],
+                      "del": [[t, i] for t, i in self._changed if i not in data.get(t, {})]}
+        self._changed, self._whole = {}, False
+        return change, self.version
 
-    def committed(self, version: int, sig) -> None:
-        """The snapshot of `version` is on disk as `sig` (under the storage lock). A newer
+    def content(self) -> bytes:
+        """The whole file as it is in memory, for a checkpoint (under the storage lock)."""
+        return self.encode(self._data)
+
+    def journalled(self, version: int) -> None:
+        """The changes up to `version` are in the journal (under the storage lock). A newer
         change since stays pending, for the next commit."""
-        old, self._sig = self._sig, sig
         if self.version == version:
             self.pending = False
+        self.journaled = True
+
+    def checkpointed(self, sig) -> None:
+        """The file on disk has everything the journal had for it, as `sig`."""
+        old, self._sig = self._sig, sig
+        self.journaled = False
         if self._after_commit:
             self._after_commit(self, old, sig)
 
@@ -161,10 +186,12 @@ class AtomicJSONStorage(Storage):
             self.drop()
             raise
         self._data, self._sig = data, signature(self.path)
+        self._changed, self._whole = {}, False
 
     def drop(self) -> None:
         """Forget the in-memory copy (after a failed write): the next read reads the disk."""
-        self._data, self._sig, self._fragments, self.pending = None, None, None, False
+        self._data, self._sig, self._fragments, self.pending, self.journaled = None, None, None, False, False
+        self._changed, self._whole = {}, False
         self.version += 1
 
     def close(self):

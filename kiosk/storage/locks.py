@@ -20,6 +20,7 @@ class StorageLock:
         self._fd = None
         self._flocked = False
         self.keep = lambda: False   # keep the file lock after the last release (changes wait in memory)
+        self.on_acquire = lambda: None   # told each time the file lock is taken anew
 
     @contextmanager
     def held(self):
@@ -29,6 +30,7 @@ class StorageLock:
                     self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
                 fcntl.flock(self._fd, fcntl.LOCK_EX)
                 self._flocked = True
+                self.on_acquire()
             self._depth += 1
             try:
                 yield

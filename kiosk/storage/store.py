@@ -7,13 +7,17 @@ Layout of the data directory:
   leases.json, dead_letters.json        kiosk leases; rejected kiosk ops waiting for staff
   sessions.json                         staff sessions (hashed IDs)
   audit-YYYY-MM.jsonl                   the hash-chained audit log
+  journal.log                           committed changes not yet in the files above
+                                        (journal.py); empty whenever no process holds the lock
   .storage.lock                         taken around every read-modify-write, by every process;
                                         holds the generation number that writers bump
   .server.lock                          held by the one server process
 """
+import logging
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import date
@@ -27,6 +31,7 @@ from .audit import AuditLog
 from .commit import GroupCommit
 from .files import AtomicJSONStorage, fsync_dir, signature, write_atomically
 from .index import BookingIndex
+from .journal import Journal, encode_line
 from .leases import LeasesAndDeadLetters
 from .locks import StorageLock
 from .office import OfficeConfig
@@ -34,6 +39,9 @@ from .staff import StaffRecords
 
 DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})\.json$")
 HOT_DAYS = 64  # day files kept parsed in memory
+CHECKPOINT_LINES = 256     # a checkpoint at least every this many commits...
+CHECKPOINT_QUIET_S = 0.05  # ...and once no commit came for this long
+log = logging.getLogger(__name__)
 
 
 class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
@@ -47,7 +55,15 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
         self._seen_generation = None
         self._local = threading.local()   # depth: this thread's transaction nesting
         self._commit = GroupCommit(self._snapshot, self._write, self._committed, self._discard)
-        self._lock.keep = lambda: bool(self._commit.dirty) or self._commit.committing
+        self._journal = Journal(self.dir)
+        self._journaled = {}              # storage -> None: changes in the journal, not in its file
+        self._checkpoint_asked = False
+        self._last_commit = 0.0
+        self._timer = None
+        self._checkpoint_failures = 0
+        self._check_journal = True        # the file lock was just taken: a crash may have left lines
+        self._lock.keep = lambda: bool(self._commit.dirty or self._commit.committing or self._journaled)
+        self._lock.on_acquire = self._lock_taken
         self._config = self._storage(self.dir / "config.json")
         self._leases = self._storage(self.dir / "leases.json")
         self._dead = self._storage(self.dir / "dead_letters.json")
@@ -79,6 +95,8 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
         self._local.depth = 1
         try:
             with self._lock.held():
+                if self._check_journal:
+                    self._recover()
                 if self._lock.generation() != self._seen_generation:
                     self._rescan()
                 try:
@@ -104,27 +122,103 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
         self._commit.mark(storage)
         return True
 
-    # The group commit's three steps (commit.py).
+    # The group commit's three steps (commit.py), with the journal (journal.py).
 
-    def _snapshot(self, storages) -> list:
-        if storages:
+    def _snapshot(self, storages) -> tuple:
+        changes = [(storage, *storage.snapshot()) for storage in storages if storage.pending]
+        line = encode_line([[self._name(s), change] for s, change, _ in changes]) if changes else None
+        checkpoint = None
+        if self._checkpoint_asked or self._journal.lines + bool(line) >= CHECKPOINT_LINES:
+            self._checkpoint_asked = False
+            everyone = {**self._journaled, **{s: None for s, _, _ in changes}}   # a move's old day last
+            checkpoint = [(s, s.content()) for s in everyone]
+        if line or checkpoint:
             self._announce_write()
-        return [(storage, *storage.snapshot()) for storage in storages if storage.pending]
+        return changes, line, checkpoint
+
+    def _write(self, snapshot) -> tuple:
+        changes, line, checkpoint = snapshot
+        if line:
+            self._journal.append(line)           # durable from here on
+        written = None
+        if checkpoint:
+            try:
+                written = [(s, self._write_file(s.path, content)) for s, content in checkpoint]
+                for folder in {s.path.parent for s, _ in checkpoint}:
+                    fsync_dir(folder)
+                self._journal.clear()
+            except OSError:
+                # The journal still has every change: they stay durable; the next checkpoint, or
+                # a replay after a crash, writes the files.
+                log.exception("checkpoint failed; the journal keeps the changes")
+                written = None
+        return changes, written, bool(checkpoint)
 
     @staticmethod
-    def _write(snapshot) -> list:
-        written = []
-        for storage, content, version in snapshot:
-            write_atomically(storage.path, content, sync_dir=False)
-            written.append((storage, version, signature(storage.path)))
-        for folder in {storage.path.parent for storage, _, _ in written}:
-            fsync_dir(folder)
-        return written
+    def _write_file(path, content):
+        write_atomically(path, content, sync_dir=False)
+        return signature(path)
 
-    @staticmethod
-    def _committed(written) -> None:
-        for storage, version, sig in written:
-            storage.committed(version, sig)
+    def _committed(self, result) -> None:
+        changes, written, snapshot_had_checkpoint = result
+        for storage, _, version in changes:
+            storage.journalled(version)
+            self._journaled[storage] = None
+        if written is not None:
+            for storage, sig in written:
+                storage.checkpointed(sig)
+            self._journaled, self._checkpoint_failures = {}, 0
+        elif snapshot_had_checkpoint:
+            self._checkpoint_failures += 1
+        self._last_commit = time.monotonic()
+        if self._journaled and self._timer is None:   # a failing disk is retried ever more slowly
+            self._schedule_checkpoint(min(60.0, CHECKPOINT_QUIET_S * 2 ** self._checkpoint_failures))
+
+    def _name(self, storage) -> str:
+        return storage.path.relative_to(self.dir).as_posix()
+
+    # -- checkpoints and recovery ------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Write every journalled change into its file and empty the journal, now."""
+        with self._lock.held():
+            if not self._journaled and not self._commit.dirty:
+                return
+            self._checkpoint_asked = True
+        self._commit.flush(self._lock)
+
+    def _schedule_checkpoint(self, delay: float) -> None:
+        self._timer = threading.Timer(delay, self._quiet_checkpoint)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _quiet_checkpoint(self) -> None:
+        """Once the store is quiet, its files catch up and the file lock goes to whoever waits."""
+        with self._lock.held():
+            self._timer = None
+            if not self._journaled:
+                return
+            quiet = time.monotonic() - self._last_commit
+            if quiet < CHECKPOINT_QUIET_S and not self._checkpoint_failures:
+                self._schedule_checkpoint(CHECKPOINT_QUIET_S - quiet)
+                return
+        try:
+            self.checkpoint()
+        except OSError:
+            log.exception("checkpoint failed; the journal keeps the changes")
+
+    def _lock_taken(self) -> None:
+        self._check_journal = True
+
+    def _recover(self) -> None:
+        """Lines in the journal that no file has (a process died before its checkpoint): replay
+        them into the files, then read everything afresh."""
+        self._check_journal = False
+        if self._journaled or not self._journal.waiting():
+            return
+        self._journal.replay()
+        self._lock.bump()
+        self._forget_memory()
 
     def _on_disk(self, storage, old_sig, new_sig) -> None:
         """Caches that describe the file's old version on disk describe the new one now."""
@@ -136,9 +230,15 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
             self._index.sigs[day] = new_sig
 
     def _discard(self) -> None:
-        """After a failed commit: forget everything in memory; the next transaction reads the disk."""
+        """After a failed commit: forget everything in memory; the next transaction reads the
+        disk, after replaying what earlier commits left in the journal."""
+        self._forget_memory()
+        self._check_journal = True
+
+    def _forget_memory(self) -> None:
         for storage in [self._config, self._leases, self._dead, self._sessions, *self._days.values()]:
             storage.drop()
+        self._journaled = {}
         self._parsed.clear()
         self._ordered.clear()
         self._slots.clear()
@@ -146,10 +246,41 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
         self._seen_generation = None
 
     def close(self):
+        """Write what the journal holds into the files, then let go of the data directory."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self.checkpoint()
+        self._journal.close()
         self._lock.close()
 
     def is_new(self) -> bool:
-        return not (self.dir / "config.json").exists()
+        with self.transaction():   # a crash may have left the first configuration in the journal
+            return not (self.dir / "config.json").exists()
+
+    def backup(self, dest) -> list[str]:
+        """Copy the data into the empty or new folder `dest`, consistent at one instant: the
+        journal is checkpointed first, and the copy is made under the lock, so a running server
+        (which must checkpoint before it lets go) waits a moment. Returns the files copied."""
+        dest = Path(dest)
+        if dest.exists() and any(dest.iterdir()):
+            raise FileExistsError(f"{dest} is not empty")
+        self.checkpoint()
+        copied = []
+        with self.transaction():
+            for path in sorted(self.dir.rglob("*")):
+                name = path.relative_to(self.dir).as_posix()
+                if path.is_dir() or path.name.startswith(".") or name in ("journal.log",):
+                    continue
+                target = dest / name
+                if not target.parent.exists():
+                    target.parent.mkdir(parents=True)
+                write_atomically(target, path.read_bytes(), sync_dir=False)
+                copied.append(name)
+            for folder in {(dest / n).parent for n in copied}:
+                fsync_dir(folder)
+            if self._journaled:      # committed meanwhile by this process: in the copy too
+                write_atomically(dest / "journal.log", self._journal.path.read_bytes())
+        return copied
 
     def remove_stale_temp_files(self) -> int:
         """Temp files left by a crash mid-write; never read, removed at server start."""
@@ -189,8 +320,9 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
     def _day_storage(self, day: str) -> AtomicJSONStorage:
         storage = self._days.pop(day, None) or self._storage(self._day_path(day))
         self._days[day] = storage
-        for evicted in [d for d, st in self._days.items() if not st.pending][:max(0, len(self._days) - HOT_DAYS)]:
-            del self._days[evicted]     # never one whose new content waits in memory
+        keep = [d for d, st in self._days.items() if not (st.pending or st.journaled)]
+        for evicted in keep[:max(0, len(self._days) - HOT_DAYS)]:
+            del self._days[evicted]     # never one whose new content waits in memory or the journal
             self._parsed.pop(evicted, None)
             self._ordered.pop(evicted, None)
             self._slots.pop(evicted, None)

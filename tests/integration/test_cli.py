@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from kiosk.services import office as office_service
 from kiosk.services.bookings import Context, create_booking
+from kiosk.storage import Store
 from tests.factories import NOW, make_payload
 
 
@@ -124,3 +125,17 @@ def test_a_broken_audit_chain_fails_verify(runner, data_dir):
     path.write_text(path.read_text().replace("2026-12-04", "2026-12-11"))
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "BROKEN" in result.output
+
+
+def test_a_backup_taken_while_the_server_runs_holds_every_booking_it_confirmed(runner, client, two_rooms, tmp_path):
+    booked = client.post("/api/v1/bookings", json=make_payload())
+    assert booked.status_code == 201                      # in the server's journal, perhaps not yet in its day file
+    copy = run_json(runner, "backup", str(tmp_path / "copy"))
+    assert "config.json" in copy["files"] and "bookings/2026-12/2026-12-03.json" in copy["files"]
+    restored = Store(tmp_path / "copy")
+    with restored.transaction():
+        assert restored.booking(booked.json["booking"]["booking_id"]).status == "confirmed"
+        assert len(restored.rooms()) == 2
+    restored.close()
+    again = runner.invoke(args=["backup", str(tmp_path / "copy")])
+    assert again.exit_code == 1 and "not empty" in again.output

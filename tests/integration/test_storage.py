@@ -21,6 +21,7 @@ def test_bookings_are_kept_in_one_file_per_day_in_a_folder_per_month(data_dir):
     with store.transaction():
         store.save_booking(make_booking())
         store.save_booking(make_booking(start=make_booking().start.replace(month=11)))
+    store.checkpoint()
     files = sorted(str(p.relative_to(data_dir)) for p in data_dir.glob("bookings/*/*.json"))
     assert files == ["bookings/2026-11/2026-11-03.json", "bookings/2026-12/2026-12-03.json"]
     assert not list(data_dir.rglob("*.tmp"))
@@ -88,6 +89,7 @@ def test_a_failed_write_leaves_the_file_and_the_cache_as_they_were(data_dir, mon
     first = make_booking()
     with store.transaction():
         store.save_booking(first)
+    store.checkpoint()
     day_file = data_dir / "bookings" / "2026-12" / "2026-12-03.json"
     before = day_file.read_bytes()
 
@@ -95,6 +97,7 @@ def test_a_failed_write_leaves_the_file_and_the_cache_as_they_were(data_dir, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
+    monkeypatch.setattr(os, "fdatasync", disk_full)
     with pytest.raises(OSError), store.transaction():
         store.save_booking(make_booking())
     monkeypatch.undo()
@@ -136,6 +139,7 @@ def test_a_day_file_rewritten_from_cached_fragments_has_the_same_bytes_as_a_full
         store.save_booking(bookings[2].cancel(NOW, "visitor"))                 # changed in place by TinyDB
         store.save_booking(bookings[4].reschedule(NOW, "staff", bookings[4].start + timedelta(days=1),
                                                   bookings[4].end + timedelta(days=1)))  # removed from this day
+    store.checkpoint()
     path = data_dir / "bookings" / "2026-12" / "2026-12-03.json"
     on_disk = path.read_bytes()
     assert on_disk == orjson.dumps(orjson.loads(on_disk))
