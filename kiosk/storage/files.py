@@ -162,7 +162,7 @@ class AtomicJSONStorage(Storage):
         """The whole file as it is in memory, for a checkpoint (under the storage lock)."""
         return self.encode(self._data)
 
-    def journalled(self, version: int) -> None:
+    def journaled_up_to(self, version: int) -> None:
         """The changes up to `version` are in the journal (under the storage lock). A newer
         change since stays pending, for the next commit."""
         if self.version == version:

@@ -41,7 +41,7 @@ def decode_lines(content: bytes) -> list:
 
 
 def apply_change(content, change):
-    """One file's content after one journalled change (idempotent)."""
+    """One file's content after one journaled change (idempotent)."""
     if "full" in change:
         return change["full"]
     content = content or {}

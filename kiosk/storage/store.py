@@ -162,7 +162,7 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
     def _committed(self, result) -> None:
         changes, written, snapshot_had_checkpoint = result
         for storage, _, version in changes:
-            storage.journalled(version)
+            storage.journaled_up_to(version)
             self._journaled[storage] = None
         if written is not None:
             for storage, sig in written:
@@ -180,12 +180,16 @@ class Store(OfficeConfig, LeasesAndDeadLetters, StaffRecords):
     # -- checkpoints and recovery ------------------------------------------------
 
     def checkpoint(self) -> None:
-        """Write every journalled change into its file and empty the journal, now."""
+        """Write every journaled change into its file and empty the journal, now."""
         with self._lock.held():
             if not self._journaled and not self._commit.dirty:
                 return
             self._checkpoint_asked = True
         self._commit.flush(self._lock)
+
+    def journal_state(self) -> dict:
+        """For monitoring: lines waiting for a checkpoint, and checkpoints failed in a row."""
+        return {"journal_lines": self._journal.lines, "checkpoint_failures": self._checkpoint_failures}
 
     def _schedule_checkpoint(self, delay: float) -> None:
         self._timer = threading.Timer(delay, self._quiet_checkpoint)

@@ -14,10 +14,13 @@ def healthz():
     store = office().store
     with store.transaction():
         days = store.booking_days()
+        journal = store.journal_state()
     writable = os.access(store.dir, os.W_OK)
+    healthy = writable and not journal["checkpoint_failures"]
+    state = "ok" if healthy else "read-only" if not writable else "checkpoint-failing"
     return jsonify({
-        "status": "ok" if writable else "degraded",
+        "status": "ok" if healthy else "degraded",
         "version": __version__,
-        "storage": {"backend": "tinydb", "state": "ok" if writable else "read-only",
-                    "booking_days": len(days), "latest_day": days[-1] if days else None},
-    }), 200 if writable else 503
+        "storage": {"backend": "tinydb", "state": state,
+                    "booking_days": len(days), "latest_day": days[-1] if days else None, **journal},
+    }), 200 if healthy else 503

@@ -1,4 +1,5 @@
 """POST /api/v1/bookings and the read endpoints, against real TinyDB files."""
+import os
 from datetime import timedelta
 
 import pytest
@@ -169,6 +170,25 @@ def test_the_terms_endpoint_gives_the_japanese_text_and_the_asked_language(clien
 def test_healthz_reports_version_and_storage(client):
     body = client.get("/healthz").json
     assert body["status"] == "ok" and body["version"] and body["storage"]["state"] == "ok"
+
+
+def test_a_failing_checkpoint_keeps_bookings_durable_and_shows_in_healthz(client, data_dir, monkeypatch):
+    store = client.application.extensions["madoguchi"].store
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)          # the files cannot be rewritten; the journal can grow
+    assert book(client).status_code == 201
+    store.checkpoint()
+    body = client.get("/healthz")
+    assert body.status_code == 503 and body.json["storage"]["state"] == "checkpoint-failing"
+    assert len(day_records(data_dir)) == 1                   # durable all the same: in the journal
+    monkeypatch.undo()
+    store.checkpoint()
+    healthy = client.get("/healthz")
+    assert healthy.status_code == 200 and healthy.json["storage"]["checkpoint_failures"] == 0
+    assert (data_dir / "journal.log").stat().st_size == 0 and len(day_records(data_dir)) == 1
 
 
 def test_security_headers_are_on_every_response(client):
