@@ -135,22 +135,15 @@ class SoftAuthenticator:
         public_key_der = private_key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        return {
-            "id": b64url(credential_id),
-            "rawId": b64url(credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": b64url(client_data),
-                "attestationObject": b64url(attestation_object),
-                "transports": ["usb"],
-                # Chromium's toJSON() also carries these convenience fields:
-                "authenticatorData": b64url(auth_data),
-                "publicKey": b64url(public_key_der),
-                "publicKeyAlgorithm": ES256,
-            },
-            "clientExtensionResults": {},
-            "authenticatorAttachment": "cross-platform",
-        }
+        return _credential_json(credential_id, {
+            "clientDataJSON": b64url(client_data),
+            "attestationObject": b64url(attestation_object),
+            "transports": ["usb"],
+            # Chromium's toJSON() also carries these convenience fields:
+            "authenticatorData": b64url(auth_data),
+            "publicKey": b64url(public_key_der),
+            "publicKeyAlgorithm": ES256,
+        })
 
     # -- authentication ----------------------------------------------------------------
 
@@ -187,19 +180,12 @@ class SoftAuthenticator:
         signature = credential.private_key.sign(
             auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
         )
-        return {
-            "id": b64url(credential_id),
-            "rawId": b64url(credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": b64url(client_data),
-                "authenticatorData": b64url(auth_data),
-                "signature": b64url(signature),
-                "userHandle": b64url(credential.user_handle),
-            },
-            "clientExtensionResults": {},
-            "authenticatorAttachment": "cross-platform",
-        }
+        return _credential_json(credential_id, {
+            "clientDataJSON": b64url(client_data),
+            "authenticatorData": b64url(auth_data),
+            "signature": b64url(signature),
+            "userHandle": b64url(credential.user_handle),
+        })
 
     # -- internals ---------------------------------------------------------------------
 
@@ -231,6 +217,18 @@ class SoftAuthenticator:
             + bytes([flags])
             + sign_count.to_bytes(4, "big")
         )
+
+
+def _credential_json(credential_id: bytes, response: dict) -> dict:
+    """The PublicKeyCredential JSON around an attestation or assertion response."""
+    return {
+        "id": b64url(credential_id),
+        "rawId": b64url(credential_id),
+        "type": "public-key",
+        "response": response,
+        "clientExtensionResults": {},
+        "authenticatorAttachment": "cross-platform",
+    }
 
 
 def _client_data_json(type_: str, challenge: str, origin: str) -> bytes:
