@@ -52,15 +52,18 @@ def apply_change(content, change):
     return content
 
 
+def _load(path: Path):
+    """A data file's JSON content; None if it is missing or empty."""
+    raw = path.read_bytes() if path.exists() else b""
+    return orjson.loads(raw) if raw.strip() else None
+
+
 def durable_content(data_dir: Path, name: str):
     """What a file holds once the journal is replayed, read without changing anything (for
     inspection and tests; the store itself reads under the lock)."""
     data_dir = Path(data_dir)
-    path = data_dir / name
-    raw = path.read_bytes() if path.exists() else b""
-    content = orjson.loads(raw) if raw.strip() else None
-    journal = data_dir / "journal.log"
-    for changes in decode_lines(journal.read_bytes() if journal.exists() else b""):
+    content = _load(data_dir / name)
+    for changes in Journal(data_dir).records():
         for changed, change in changes:
             if changed == name:
                 content = apply_change(content, change)
@@ -110,16 +113,18 @@ class Journal:
         except FileNotFoundError:
             return False
 
+    def records(self) -> list:
+        """The intact lines on disk, decoded, in order."""
+        return decode_lines(self.path.read_bytes() if self.path.exists() else b"")
+
     def replay(self) -> list[Path]:
         """Bring every data file up to the journal, then empty it; returns the files rewritten."""
-        content = self.path.read_bytes() if self.path.exists() else b""
         files = {}
-        for changes in decode_lines(content):
+        for changes in self.records():
             for name, change in changes:
                 path = self.dir / name
                 if path not in files:
-                    raw = path.read_bytes() if path.exists() else b""
-                    files[path] = orjson.loads(raw) if raw.strip() else None
+                    files[path] = _load(path)
                 files[path] = apply_change(files[path], change)
         for path, data in files.items():
             if not path.parent.exists():
