@@ -117,7 +117,7 @@ def sign_in_first_admin(staff_page, app, name="Yamada Admin"):
     staff_page.goto(f"/staff/setup/{setup_token(app)}")
     staff_page.fill("#staff-name", name)
     staff_page.click("#setup-form button[type=submit]")
-    staff_page.wait_for_selector('body[data-mode="today"]')
+    staff_page.wait_for_selector('body[data-mode="today"][data-ready]')
 
 
 # Headless Chromium has no printer: a real window.print() leaves the page "being printed" for

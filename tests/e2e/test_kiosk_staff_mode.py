@@ -12,9 +12,9 @@ def test_staff_mode_reset_with_bookings_waiting_loses_nothing(page, context, e2e
     page.goto(f"/staff/setup/{setup_token(e2e_app)}")
     page.fill("#staff-name", "Yamada Admin")
     page.click("#setup-form button[type=submit]")
-    page.wait_for_selector('body[data-mode="today"]')
+    page.wait_for_selector('body[data-mode="today"][data-ready]')
     page.click("#sign-out")
-    page.wait_for_selector('body[data-mode="signin"]')
+    page.wait_for_selector('body[data-mode="signin"][data-ready]')
 
     enroll(page, e2e_app)
     context.route("**/api/v1/sync", lambda route: route.fulfill(status=503, body="{}"))   # the server is busy

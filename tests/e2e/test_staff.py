@@ -10,7 +10,7 @@ def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page
     page.fill("#staff-name", "Yamada Admin")
     page.fill("#key-name", "blue key")
     page.click("#setup-form button[type=submit]")
-    page.wait_for_selector('body[data-mode="today"]')
+    page.wait_for_selector('body[data-mode="today"][data-ready]')
     assert page.is_visible("#second-key")                      # one key only: the console nags
     assert_accessible(page, "staff console: today")
     shot(page, "staff-today-en")
@@ -21,11 +21,11 @@ def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page
         shot(page, f"staff-{path.rsplit('/', 1)[1]}-en")
     page.goto("/staff")
     page.click("#sign-out")
-    page.wait_for_selector('body[data-mode="signin"]')
+    page.wait_for_selector('body[data-mode="signin"][data-ready]')
     assert_accessible(page, "staff sign-in")
     page.fill("#staff-name", "Yamada Admin")
     page.click("#sign-in-form button[type=submit]")
-    page.wait_for_selector('body[data-mode="today"]')
+    page.wait_for_selector('body[data-mode="today"][data-ready]')
 
 
 def test_a_used_setup_link_gets_a_clear_page(staff_page, e2e_app):
@@ -33,7 +33,7 @@ def test_a_used_setup_link_gets_a_clear_page(staff_page, e2e_app):
     staff_page.goto(f"/staff/setup/{token}")
     staff_page.fill("#staff-name", "Yamada Admin")
     staff_page.click("#setup-form button[type=submit]")
-    staff_page.wait_for_selector('body[data-mode="today"]')
+    staff_page.wait_for_selector('body[data-mode="today"][data-ready]')
     response = staff_page.goto(f"/staff/setup/{token}")
     assert response.status == 410 and "expired or was used" in staff_page.inner_text("main")
 
@@ -43,15 +43,15 @@ def test_a_second_key_is_registered_from_the_console_and_signs_in(staff_page, e2
     page.goto(f"/staff/setup/{setup_token(e2e_app)}")
     page.fill("#staff-name", "Yamada Admin")
     page.click("#setup-form button[type=submit]")
-    page.wait_for_selector('body[data-mode="today"]')
+    page.wait_for_selector('body[data-mode="today"][data-ready]')
     swap_key(page)                                              # the second key in the USB port
     page.click("#add-key")
     page.wait_for_selector("#second-key", state="detached")     # two keys now: no more nagging
     page.click("#sign-out")
-    page.wait_for_selector('body[data-mode="signin"]')
+    page.wait_for_selector('body[data-mode="signin"][data-ready]')
     page.fill("#staff-name", "Yamada Admin")
     page.click("#sign-in-form button[type=submit]")
-    page.wait_for_selector('body[data-mode="today"]')
+    page.wait_for_selector('body[data-mode="today"][data-ready]')
 
 
 def test_a_revoked_key_is_refused_at_sign_in(staff_page, e2e_app):
@@ -63,7 +63,7 @@ def test_a_revoked_key_is_refused_at_sign_in(staff_page, e2e_app):
     page.click('.cred:has-text("Key 2") [data-revoke]')            # the key in the port is revoked
     page.wait_for_selector('.cred:has-text("Key 2")', state="detached")
     page.click("#sign-out")
-    page.wait_for_selector('body[data-mode="signin"]')
+    page.wait_for_selector('body[data-mode="signin"][data-ready]')
     page.fill("#staff-name", "Yamada Admin")
     page.click("#sign-in-form button[type=submit]")
     page.wait_for_selector("#staff-error:not(:empty)", timeout=20000)
@@ -84,7 +84,7 @@ def test_an_admin_invites_staff_who_register_their_own_key(staff_page, browser, 
     page.goto(link)
     assert page.input_value("#staff-name") == "Sato Staff"            # the invitation names them
     page.click("#setup-form button[type=submit]")
-    page.wait_for_selector('body[data-mode="today"]')
+    page.wait_for_selector('body[data-mode="today"][data-ready]')
     assert "Sato Staff" in page.inner_text(".who") and not page.is_visible("#team-heading")   # staff, not admin
     assert_accessible(page, "staff console (ja)")
     colleague.close()

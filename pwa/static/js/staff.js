@@ -143,3 +143,4 @@ function wireVisitors() {
 
 wire();
 wireConsole();
+document.body.dataset.ready = "true";   // the buttons answer from now on (tests wait for it)
