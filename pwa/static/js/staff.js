@@ -143,4 +143,4 @@ function wireVisitors() {
 
 wire();
 wireConsole();
-document.body.dataset.ready = "true";   // the buttons answer from now on (tests wait for it)
+document.body.dataset.ready = "true";   // the buttons take clicks from now on (staff.css)
