@@ -1,9 +1,10 @@
 """POST /api/v1/sync against the live server and real files (sync.md)."""
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import requests
 
+from kiosk.domain.calendar import TOKYO
 from kiosk.services import kiosks as kiosk_service
 from kiosk.services import office as office_service
 from tests.factories import NOW, make_payload
@@ -192,7 +193,8 @@ def test_kill_9_during_a_stream_of_syncs_loses_nothing_and_doubles_nothing(tmp_p
     store = Store(data_dir)
     for i in range(8):
         office_service.add_room(store, NOW, "test", "zoom", f"8452000{i:04d}")
-    code = kiosk_service.enroll(store, NOW, "test", "entrance")["code"]
+    # The server runs on the real clock: the code must be valid now, not at the tests' fixed NOW.
+    code = kiosk_service.enroll(store, datetime.now(TOKYO), "test", "entrance")["code"]
     store.close()
     settings = dict(DEMO=0, LEASE_UNITS_PER_DAY=0)
     server = start_server(data_dir, **settings)
