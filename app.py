@@ -1,4 +1,5 @@
 """Madoguchi's entry point: `create_app(config=None)`, and `python app.py` to serve with waitress."""
+import atexit
 import faulthandler
 import logging
 import secrets
@@ -9,27 +10,56 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import Babel
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kiosk.cli import register_cli
 from kiosk.config import load_settings
 from kiosk.domain.calendar import TOKYO
-from kiosk.services.office import seed_demo
-from kiosk.storage import ServerAlreadyRunning, ServerLock, Store
 from kiosk.views import api, health, join, kiosk_api, pwa, staff, staff_settings
 from kiosk.views.errors import register_error_handlers
-from kiosk.services.rules import with_overrides
 from kiosk.web import Madoguchi, install_headers, select_locale
 
 ROOT = Path(__file__).resolve().parent
 
 
-def _secret(settings) -> str:
-    """SECRET_KEY from the environment, else one made once and kept in the data directory."""
-    if settings.SECRET_KEY:
-        return settings.SECRET_KEY
-    path = settings.data_dir / "secret_key"
+class Lazy(Madoguchi):
+    """The app's state, whose storage (and the secret kept beside it) opens at first use: `--help`
+    and `translate` touch no data. `close()` lets go; the next use opens it again."""
+
+    def __init__(self, settings, clock, secret=None):
+        self._backend, self._secret = None, secret
+        super().__init__(settings, None, None, clock)
+
+    @property
+    def backend(self):
+        if self._backend is None:
+            from kiosk.storage import open_backend
+            self._backend = open_backend(self.settings)
+        return self._backend
+
+    @backend.setter
+    def backend(self, value):
+        self._backend = value
+
+    @property
+    def secret(self) -> str:
+        """SECRET_KEY from the environment, else one made once and kept in the data directory."""
+        if self._secret is None:
+            self._secret = self.settings.SECRET_KEY or _kept_secret(self.settings.data_dir)
+        return self._secret
+
+    @secret.setter
+    def secret(self, value):
+        self._secret = value or self._secret
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+
+
+def _kept_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
     if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
@@ -39,12 +69,9 @@ def create_app(config=None) -> Flask:
     """The application factory; `config` overrides settings (tests pass KIOSK_DATA_DIR and CLOCK)."""
     config = dict(config or {})
     settings = load_settings(config)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, root_path=str(ROOT), template_folder="pwa/templates",
                 static_folder="pwa/static", instance_path=str(settings.data_dir.resolve()))
-    secret = _secret(settings)
     app.config.update(
-        SECRET_KEY=secret,
         MAX_CONTENT_LENGTH=settings.MAX_BODY_BYTES,
         BABEL_DEFAULT_LOCALE="ja",
         BABEL_DEFAULT_TIMEZONE="Asia/Tokyo",
@@ -52,38 +79,54 @@ def create_app(config=None) -> Flask:
     )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    store = Store(settings.data_dir)
     clock = config.get("CLOCK") or (lambda: datetime.now(TOKYO))
-    demo_code = seed_demo(store, clock()) if settings.DEMO and store.is_new() else None
-    app.extensions["madoguchi"] = Madoguchi(with_overrides(settings, store), store, secret, clock, base_settings=settings)
-    app.config["DEMO_KIOSK_CODE"] = demo_code
+    app.extensions["madoguchi"] = Lazy(settings, clock)
     Babel(app, locale_selector=select_locale)
-    if settings.TRUST_PROXY:
-        n = settings.TRUST_PROXY
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(kiosk_api.bp)
-    app.register_blueprint(pwa.bp)
-    app.register_blueprint(join.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(staff_settings.bp)
+    for blueprint in (health.bp, api.bp, kiosk_api.bp, pwa.bp, join.bp, staff.bp, staff_settings.bp):
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     install_headers(app)
     register_cli(app)
     return app
 
 
+def _serve(app, settings) -> None:
+    """Waitress until SIGTERM or SIGINT; then the requests in progress finish and the store closes."""
+    import waitress.server
+
+    proxies = {}
+    if settings.TRUST_PROXY:
+        proxies = dict(trusted_proxy="*", trusted_proxy_count=settings.TRUST_PROXY,
+                       trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+                                              "x-forwarded-port"}, clear_untrusted_proxy_headers=True)
+    server = waitress.server.create_server(app, host=settings.HOST, port=settings.PORT, threads=settings.THREADS,
+                                           ident="madoguchi", **proxies)
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.run()
+    except SystemExit:
+        pass
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown(timeout=10)
+
+
 def main() -> None:
     """Serve with waitress; refuse to start when another server uses the same data directory."""
-    import waitress
-
+    from kiosk.services.office import seed_demo
+    from kiosk.storage import ServerAlreadyRunning, ServerLock
+    from kiosk.storage.tinydb import check_usable
     from kiosk.sweeper import start_sweeper
 
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack to the log
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    check_usable(settings.data_dir)
     lock = ServerLock(settings.data_dir)
     try:
         lock.acquire()
@@ -91,14 +134,22 @@ def main() -> None:
         print(f"madoguchi: {err}", file=sys.stderr)
         sys.exit(1)
     app = create_app()
-    app.extensions["madoguchi"].store.remove_stale_temp_files()
+    state = app.extensions["madoguchi"]
+    backend = state.backend
+    atexit.register(state.close)
+    demo_code = seed_demo(backend.office(), state.now()) if settings.DEMO and backend.is_new() else None
+    backend.start_background()
     start_sweeper(app)
     url = f"http://{settings.HOST}:{settings.PORT}"
     print(f"Madoguchi serving {url}/ (data in {settings.data_dir.resolve()})", flush=True)
-    if app.config["DEMO_KIOSK_CODE"]:
-        print(f"Demo office: open {url}/kiosk and enroll with the code {app.config['DEMO_KIOSK_CODE']} "
+    if demo_code:
+        print(f"Demo office: open {url}/kiosk and enroll with the code {demo_code} "
               f"(valid 24 h; later codes: flask --app app kiosk enroll NAME), or book as a phone at {url}/book", flush=True)
-    waitress.serve(app, host=settings.HOST, port=settings.PORT, threads=settings.THREADS, ident="madoguchi")
+    try:
+        _serve(app, settings)
+    finally:
+        state.close()
+        lock.release()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ class Settings:
     """What an office can set; each field is read from the environment variable of the same name."""
 
     KIOSK_DATA_DIR: str = "instance"
+    DATABASE_URL: str = ""
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     THREADS: int = 8
@@ -21,6 +22,8 @@ class Settings:
     TRUST_PROXY: int = 0
     OFFICE_NAME: str = "ハローワーク伊丹"
     OFFICE_NAME_EN: str = "Hello Work Itami"
+    OFFICE_PHONE: str = ""
+    DEFAULT_OFFICE: str = "main"
     DEMO: bool = True
     CUTOFF_POLICY: str = "previous_day"
     BOOKING_HORIZON_DAYS: int = 28
@@ -33,7 +36,7 @@ class Settings:
     LEASE_DAYS: int = 5
     RETENTION_DAYS: int = 90
     KIOSK_IDLE_SECONDS: int = 90
-    KIOSK_IDLE_WARNING_SECONDS: int = 15
+    KIOSK_IDLE_WARNING_SECONDS: int = 20
     RATE_LIMIT_BOOKINGS_PER_MINUTE: int = 30
     RATE_LIMIT_CANCELS_PER_MINUTE: int = 10
     MAX_BODY_BYTES: int = 64 * 1024

@@ -1,7 +1,9 @@
 """Slip QR codes: the `qrcode` package encodes, we draw a compact SVG (one path, row runs)."""
+from functools import lru_cache
 import qrcode
 
 
+@lru_cache(maxsize=4096)
 def qr_svg(url: str) -> str:
     """An SVG QR code of `url` (medium error correction, a quiet zone of two modules)."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)

@@ -32,29 +32,36 @@ def select_locale() -> str:
 
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+# name -> (calls, per seconds): per client address unless the view keys it otherwise
+LIMITS = {"signin": (30, 60), "enroll": (10, 60), "cancel_booking": (5, 3600)}
+
 
 @dataclass
 class Madoguchi:
-    """What every view needs: settings, the store, the signing secret and the clock."""
+    """What every view needs: settings, the storage backend, the signing secret and the clock."""
 
     settings: object
-    store: object
+    backend: object
     secret: str
     now: Callable
-    limits: dict = field(default_factory=dict)
-    challenges: object = None
-    base_settings: object = None   # the environment's, before the console's rules (services/rules.py)
     last_sweep: tuple | None = None  # (when, how many marked) by the in-server no-show sweeper
+    limits: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        self.base_settings = self.base_settings or self.settings
-        from .ratelimit import RateLimiter
-        from .services.staff import Challenges
-        self.challenges = self.challenges or Challenges()
-        self.limits.setdefault("signin", RateLimiter(limit=30, window=60))
-        self.limits.setdefault("enroll", RateLimiter(limit=10, window=60))
-        self.limits.setdefault("booking", RateLimiter(limit=self.settings.RATE_LIMIT_BOOKINGS_PER_MINUTE, window=60))
-        self.limits.setdefault("cancel", RateLimiter(limit=self.settings.RATE_LIMIT_CANCELS_PER_MINUTE, window=60))
+        self.limits = {**LIMITS, "booking": (self.settings.RATE_LIMIT_BOOKINGS_PER_MINUTE, 60),
+                       "cancel": (self.settings.RATE_LIMIT_CANCELS_PER_MINUTE, 60), **self.limits}
+
+    @property
+    def store(self):
+        """The default office's store (the CLI's and single-office code's)."""
+        return self.backend.office()
+
+    def allowed(self, name: str, key: str) -> bool:
+        """Count a call against limit `name` for `key`; False once the limit is reached (0 = off)."""
+        limit, window = self.limits[name]
+        if limit <= 0:
+            return True
+        return self.backend.rate_counter().hit(f"{name}:{key}", limit, window, self.now())
 
 
 def install_headers(app) -> None:
@@ -66,8 +73,9 @@ def install_headers(app) -> None:
         h["Referrer-Policy"] = "no-referrer"
         h["Cross-Origin-Opener-Policy"] = "same-origin"
         h["X-Frame-Options"] = "DENY"
-        if request.path.startswith(("/api/", "/staff")) or request.path == "/healthz":
-            h["Cache-Control"] = "no-store"
+        if request.path.startswith(("/api/", "/staff", "/o/")) or request.path == "/healthz" \
+                or request.path.endswith(".ics"):
+            h.setdefault("Cache-Control", "no-store")
         if request.is_secure:
             h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response

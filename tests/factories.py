@@ -11,13 +11,6 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=TOKYO)  # a Tuesday; Dec 2 onward is bo
 _numbers = itertools.count(1000)
 
 
-def day_records(data_dir, day="2026-12-03") -> dict:
-    """The raw TinyDB records of one day, as stored on disk: its file, with what the journal
-    holds for it replayed (read only)."""
-    from kiosk.storage.journal import durable_content
-    return (durable_content(data_dir, f"bookings/{day[:7]}/{day}.json") or {}).get("bookings", {})
-
-
 def jobseeker_no() -> str:
     """A fresh, valid 求職番号."""
     return f"28010-{next(_numbers):05d}"
@@ -55,3 +48,11 @@ def make_booking(**overrides) -> Booking:
                   meeting_app="zoom", created_at=NOW)
     values.update(overrides)
     return Booking(**values)
+
+
+def context(office, base_url: str = "http://kiosk.test", **asker):
+    """A booking service's context for the app state `office` (its rules in force, its secret)."""
+    from kiosk.domain.decisions import Asker
+    from kiosk.services.bookings import Context
+    from kiosk.services.policy import policy_of
+    return Context(policy_of(office.store, office.settings), office.secret, base_url, Asker(**asker))

@@ -5,6 +5,7 @@ from flask.cli import AppGroup, with_appcontext
 from ..domain.calendar import tokyo
 from ..services import bookings as booking_service
 from ..services import office as office_service
+from ..services.policy import policy_of
 from ..services.retention import purge_personal_data
 from ..services.sweep import sweep_no_shows
 from .common import _actor, _day, _moment, _out, _state, json_option, refusals
@@ -47,7 +48,7 @@ def _changed(as_json, booking, text):
 @refusals
 def bookings_reschedule(booking_id, start, as_json):
     s = _state()
-    moved = booking_service.reschedule_booking(s.store, s.settings, booking_id, _moment(start), s.now(), _actor())
+    moved = booking_service.reschedule_booking(s.store, policy_of(s.store, s.settings), booking_id, _moment(start), s.now(), _actor())
     _changed(as_json, moved, f"Rescheduled {booking_id} to {tokyo(moved.start):%Y-%m-%d %H:%M}, room {moved.room_id}.")
 
 
@@ -76,7 +77,7 @@ def bookings_attended(booking_id, as_json):
 @json_option
 def sweep(as_json):
     s = _state()
-    swept = sweep_no_shows(s.store, s.settings, s.now())
+    swept = sweep_no_shows(s.store, policy_of(s.store, s.settings), s.now())
     _out(as_json, {"no_show": swept}, f"Marked {len(swept)} booking(s) as no-show.")
 
 
@@ -85,7 +86,7 @@ def sweep(as_json):
 @json_option
 def purge(as_json):
     s = _state()
-    result = purge_personal_data(s.store, s.settings, s.now())
+    result = purge_personal_data(s.store, policy_of(s.store, s.settings), s.now())
     _out(as_json, result, f"Purged personal data of {result['purged']} booking(s) before {result['before']}.")
 
 
@@ -94,14 +95,29 @@ def audit():
     pass
 
 
-@audit.command("verify", help="Check the audit log's hash chain; exit 1 if it is broken.")
+@audit.command("verify", help="Check the audit log's hash chain and its anchor; exit 1 if anything is wrong.")
 @json_option
 def audit_verify(as_json):
-    result = _state().store.audit.verify()
-    text = f"Audit log intact: {result['entries']} entries." if result["ok"] else f"Audit log BROKEN after {result['entries']} entries: {result['error']}"
+    store = _state().store
+    with store.transaction():
+        result = store.verify_audit().as_dict()
+    if result["ok"]:
+        text = f"Audit log intact: {result['entries']} entries, head {result['head'][:16]}."
+    else:
+        text = f"Audit log BROKEN ({result['entries']} entries intact):\n" + "\n".join(f"  {p}" for p in result["problems"])
+    text += "".join(f"\nNote: {n}" for n in result["notes"])
     _out(as_json, result, text)
     if not result["ok"]:
         raise SystemExit(1)
+
+
+@audit.command("head", help="Print the chain's head hash and count, to write down or mail out (an outside anchor).")
+@json_option
+def audit_head(as_json):
+    store = _state().store
+    with store.transaction():
+        head = store.audit_head()
+    _out(as_json, head, f"{head['count']} entries, head {head['head']}")
 
 
 # -- visitors -----------------------------------------------------------------------------
@@ -117,7 +133,9 @@ def visitor():
 @refusals
 def visitor_show(jobseeker_no, as_json):
     s = _state()
-    data = office_service.visitor_standing(s.store, s.settings, jobseeker_no, s.now())
+    data = office_service.visitor_standing(s.store, policy_of(s.store, s.settings), jobseeker_no, s.now())
+    data["bookings"] = [{"booking_id": b.booking_id, "start": b.start.isoformat(), "service": b.service,
+                         "status": b.status, "reference": b.reference} for b in data["bookings"]]
     active = [r for r in data["restrictions"] if not r["lifted_at"]]
     _out(as_json, data, f"{data['jobseeker_no']}: {data['strikes']} strike(s), {len(active)} restriction(s) not lifted.")
 

@@ -12,7 +12,14 @@ from ..domain.errors import DomainError
 
 
 def _state():
-    return current_app.extensions["madoguchi"]
+    """The app's state; the store it opens is closed when the command ends (checkpointed, unless
+    a server runs and checkpoints itself)."""
+    state = current_app.extensions["madoguchi"]
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and not ctx.meta.get("madoguchi.closing"):
+        ctx.meta["madoguchi.closing"] = True
+        ctx.find_root().call_on_close(state.close)
+    return state
 
 
 def _actor() -> str:

@@ -11,7 +11,7 @@ from .common import _out, _state, json_option
 @with_appcontext
 def backup(dest, as_json):
     try:
-        copied = _state().store.backup(dest)
+        copied = _state().backend.backup(dest)
     except FileExistsError as err:
         raise click.ClickException(str(err)) from None
     _out(as_json, {"dest": dest, "files": copied}, f"Copied {len(copied)} files to {dest}.")

@@ -31,9 +31,9 @@ def kiosk_list(as_json):
     s = _state()
     with s.store.transaction():
         records = s.store.kiosks()
-        dead = {k["id"]: sum(1 for d in s.store.dead_letters(k["id"]) if not d.get("resolved_at")) for k in records}
-    data = [{"kiosk_id": k["id"], "name": k["name"], "enrolled": bool(k.get("token_hash")),
-             "revoked": bool(k.get("revoked_at")), "status": k.get("status") or {}, "dead_letters": dead[k["id"]]}
+        dead = {k.id: sum(1 for d in s.store.dead_letters(k.id) if not d.resolved_at) for k in records}
+    data = [{"kiosk_id": k.id, "name": k.name, "enrolled": bool(k.token_hash),
+             "revoked": bool(k.revoked_at), "status": k.status or {}, "dead_letters": dead[k.id]}
             for k in records]
     lines = [f"{d['name']}\t{d['kiosk_id']}\t{'revoked' if d['revoked'] else 'enrolled' if d['enrolled'] else 'code issued'}"
              f"\tlast seen {d['status'].get('last_seen', '-')[:19]}\toffset {d['status'].get('clock_offset_ms', '-')} ms"
@@ -47,8 +47,8 @@ def kiosk_list(as_json):
 @refusals
 def kiosk_revoke(name, as_json):
     s = _state()
-    record = kiosk_service.revoke(s.store, s.now(), _actor(), name)
-    _out(as_json, {"kiosk_id": record["id"], "revoked_at": record["revoked_at"]}, f"Kiosk {name} revoked.")
+    record = kiosk_service.revoke(s.store, s.now(), _actor(), kiosk_service.kiosk_named(s.store, name))
+    _out(as_json, {"kiosk_id": record.id, "revoked_at": record.revoked_at.isoformat()}, f"Kiosk {name} revoked.")
 
 
 @kiosk.command("dead-letters", help="Ops of kiosk NAME that the server rejected (staff call the visitor).")
@@ -57,11 +57,9 @@ def kiosk_revoke(name, as_json):
 @refusals
 def kiosk_dead_letters(name, as_json):
     s = _state()
+    record = kiosk_service.kiosk_named(s.store, name)
     with s.store.transaction():
-        record = s.store.kiosk(name=name)
-        if record is None:
-            raise click.ClickException(f"There is no kiosk {name}.")
-        letters = s.store.dead_letters(record["id"])
-    lines = [f"{d['received_at'][:19]}\t{d['type']}\t{d['error']['code']}\t{d['payload'].get('start', '-')}"
-             f"\t{d['payload'].get('name', '-')}\t{d['payload'].get('jobseeker_no', '-')}" for d in letters]
-    _out(as_json, letters, "\n".join(lines) or f"No rejected ops for {name}.")
+        letters = s.store.dead_letters(record.id)
+    lines = [f"{d.received_at.isoformat()[:19]}\t{d.type}\t{d.error['code']}\t{d.payload.get('start', '-')}"
+             f"\t{d.payload.get('name', '-')}\t{d.payload.get('jobseeker_no', '-')}" for d in letters]
+    _out(as_json, [d.to_record() for d in letters], "\n".join(lines) or f"No rejected ops for {name}.")

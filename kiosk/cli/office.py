@@ -182,4 +182,5 @@ def terms_publish(doc, version, effective_from, ja_file, en_file, as_json):
     if en_file:
         texts["en"] = en_file.read()
     record = office_service.publish_terms(s.store, s.now(), _actor(), doc, version, _day(effective_from), texts)
-    _out(as_json, {k: v for k, v in record.items() if k != "texts"}, f"Published {doc} {version}, in force from {record['effective_from']}.")
+    shown = {k: v for k, v in record.to_record().items() if k != "texts"}
+    _out(as_json, shown, f"Published {doc} {version}, in force from {shown['effective_from']}.")

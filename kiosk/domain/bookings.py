@@ -3,16 +3,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .errors import InvalidTransition
+from .records import Record
 
 CONFIRMED, ATTENDED, CANCELLED, NO_SHOW = "confirmed", "attended", "cancelled", "no_show"
 STATES = (CONFIRMED, ATTENDED, CANCELLED, NO_SHOW)
 ACTIVE = (CONFIRMED, ATTENDED)
 SERVICES = ("counseling", "event")
-NO_SHOW_GRACE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
-class Booking:
+class Booking(Record):
     """One visitor's seat in a counseling slot or an event."""
 
     booking_id: str
@@ -43,28 +43,8 @@ class Booking:
     request_hash: str | None = None
     note: str | None = None
     history: tuple = ()
-
-    @classmethod
-    def from_record(cls, record: dict) -> "Booking":
-        values = {k: record[k] for k in cls.__dataclass_fields__ if k in record}
-        for key in ("start", "end", "created_at", "client_created_at", "checked_in_at", "rescheduled_from"):
-            if values.get(key):
-                values[key] = datetime.fromisoformat(values[key])
-        values["history"] = tuple(values.get("history", ()))
-        return cls(**values)
-
-    def to_record(self) -> dict:
-        """A JSON-ready dict; empty optional fields are left out (from_record restores them)."""
-        record = {}
-        for key in self.__dataclass_fields__:
-            value = getattr(self, key)
-            if value is None:
-                continue
-            record[key] = value.isoformat() if isinstance(value, datetime) else value
-        record["history"] = [dict(entry) for entry in self.history]
-        record["consent"] = dict(self.consent)
-        record["eligibility"] = dict(self.eligibility)
-        return record
+    reference: str | None = None        # six characters a person reads over the phone
+    arrived_late: bool = False          # the server learned of it only after its start: never a strike
 
     @property
     def is_active(self) -> bool:
@@ -116,11 +96,58 @@ class Booking:
         return replace(self, room=room.id, room_id=room.meeting_id, meeting_app=room.app, counselor=room.counselor,
                        history=self.history + (entry,))
 
-    def due_for_no_show(self, now: datetime, grace: timedelta = NO_SHOW_GRACE) -> bool:
-        """C7: no contact `grace` after the start (10 minutes in the terms) means a no-show."""
-        return self.status == CONFIRMED and self.checked_in_at is None and now >= self.start + grace
+    def due_for_no_show(self, now: datetime, grace: timedelta) -> bool:
+        """C7: no contact `grace` after the start (10 minutes in the terms) means a no-show; a booking
+        that reached the office only after its start is never one (the visitor could not be called)."""
+        return (self.status == CONFIRMED and self.checked_in_at is None and not self.arrived_late
+                and now >= self.start + grace)
+
+    def undo_attended(self, now: datetime, by: str) -> "Booking":
+        """Staff clicked "attended" by mistake: back to confirmed."""
+        if self.status != ATTENDED:
+            raise InvalidTransition()
+        return self._moved(CONFIRMED, now, by)
+
+    def visit(self) -> "Visit":
+        return Visit(self.booking_id, self.service, self.start, self.status, self.counselor, self.event_id,
+                     self.arrived_late)
 
     def purged(self, now: datetime) -> "Booking":
         """The same booking without personal fields, for statistics after retention (C9)."""
         entry = {"at": now.isoformat(), "by": "retention", "status": self.status, "note": "personal data purged"}
         return replace(self, name=None, jobseeker_no=None, note=None, history=self.history + (entry,))
+
+
+@dataclass(frozen=True)
+class Visit(Record):
+    """What the office's rules need of a visitor's earlier bookings (strikes, limits, continuity)."""
+
+    booking_id: str
+    service: str
+    start: datetime
+    status: str
+    counselor: str | None = None
+    event_id: str | None = None
+    arrived_late: bool = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, no 1/I: read over the phone
+REFERENCE_LENGTH = 6
+
+
+def new_reference(choice) -> str:
+    """A short booking reference; `choice` picks one character (secrets.choice)."""
+    return "".join(choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def normalize_reference(text) -> str:
+    """What a visitor or staff typed, as a reference: upper case, no spaces or hyphens, O read as 0
+    is never needed (the alphabet has neither)."""
+    import unicodedata
+    if not isinstance(text, str):
+        return ""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).upper() if ch.isalnum())

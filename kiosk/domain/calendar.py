@@ -90,7 +90,7 @@ class OfficeCalendar:
         if start not in self.slot_starts(day):
             raise NotASlot()
         if now >= self.cutoff(day):
-            raise PastCutoff()
+            raise PastCutoff.under(self.cutoff_policy)
         if day > self.last_bookable_day(now):
             raise TooFarAhead(days=self.horizon_days)
 

@@ -47,6 +47,27 @@ class NotASlot(DomainError):
 class PastCutoff(DomainError):
     code, status = "past_cutoff", 422
     message = N_("Bookings for that day closed at the end of the previous day. Please choose a later day.")
+    by_policy = {
+        "previous_day": message,
+        "previous_working_day": N_("Bookings for that day closed at the end of the last working day before it. "
+                                   "Please choose a later day."),
+    }
+
+    @classmethod
+    def under(cls, policy: str) -> "PastCutoff":
+        """The refusal whose message names the cut-off policy in force."""
+        return cls(cls.by_policy[policy])
+
+
+class SessionStarted(DomainError):
+    code, status = "session_started", 422
+    message = N_("That session has already started. Please choose a later time.")
+
+
+class ConfirmByPassed(DomainError):
+    code, status = "confirm_by_passed", 422
+    message = N_("This booking arrived after the kiosk had told the visitor that nothing was booked. "
+                 "It was not made.")
 
 
 class TooFarAhead(DomainError):

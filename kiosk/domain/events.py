@@ -1,14 +1,15 @@
 """Events (S1): seminars, job fairs, selections, tours and meetings, with seats."""
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .errors import EventClosed, EventFull
+from .records import Record
 
 EVENT_KINDS = ("seminar", "job_fair", "selection", "tour", "meeting")
 
 
 @dataclass(frozen=True)
-class Event:
+class Event(Record):
     """An online event that visitors book a seat at."""
 
     id: str
@@ -21,19 +22,11 @@ class Event:
     room_id: str
     cancelled_reason: str | None = None
     demo: bool = False
+    titles: dict = field(default_factory=dict)   # language -> title; `title` is the Japanese one
 
-    @classmethod
-    def from_record(cls, record: dict) -> "Event":
-        values = {k: record[k] for k in cls.__dataclass_fields__ if k in record}
-        values["start"] = datetime.fromisoformat(values["start"])
-        values["end"] = datetime.fromisoformat(values["end"])
-        return cls(**values)
-
-    def to_record(self) -> dict:
-        record = asdict(self)
-        record["start"] = self.start.isoformat()
-        record["end"] = self.end.isoformat()
-        return record
+    def title_in(self, lang: str) -> str:
+        """The title in `lang`, else English, else Japanese (staff enter ja and en at least)."""
+        return self.titles.get(lang) or self.titles.get("en") or self.title
 
     @property
     def cancelled(self) -> bool:

@@ -2,12 +2,13 @@
 from dataclasses import asdict, dataclass
 
 from .errors import RoomUnavailable, SlotFull
+from .records import Record
 
 MEETING_APPS = ("zoom", "teleoffice")
 
 
 @dataclass(frozen=True)
-class Room:
+class Room(Record):
     """A counselor's online meeting room; `meeting_id` is the room ID the visitor types."""
 
     id: str
@@ -17,12 +18,8 @@ class Room:
     active: bool = True
     demo: bool = False
 
-    @classmethod
-    def from_record(cls, record: dict) -> "Room":
-        return cls(**{k: record[k] for k in cls.__dataclass_fields__ if k in record})
-
     def to_record(self) -> dict:
-        return asdict(self)
+        return asdict(self)   # every field, None included (the CLI's --json shows them)
 
 
 def normalize_meeting_id(raw: str) -> str:

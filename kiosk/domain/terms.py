@@ -2,10 +2,11 @@
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
-from datetime import date
 
 from .errors import ConsentMissing, TermsOutdated
+from .records import Record
 
 # Which documents a visitor accepts for each service.
 REQUIRED_DOCS = {
@@ -77,3 +78,19 @@ def check_consent(consent, service: str, current: dict) -> list:
             raise TermsOutdated()
         recorded.append({"doc": doc, "version": version.version, "sha256": entry["sha256"]})
     return recorded
+
+
+@dataclass(frozen=True)
+class PublishedTerms(Record):
+    """A terms version staff published (the built-in ones live in kiosk/terms/)."""
+
+    doc: str
+    version: str
+    effective_from: date
+    texts: dict
+    title: dict
+    published_at: datetime
+    published_by: str
+
+    def as_version(self) -> TermsVersion:
+        return TermsVersion(self.doc, self.version, self.effective_from, self.texts, self.title)

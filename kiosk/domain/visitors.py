@@ -1,13 +1,15 @@
 """Strikes for unannounced no-shows and restrictions on a 求職番号 (C7, C11, S7)."""
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from .bookings import NO_SHOW
+from .calendar import tokyo
 from .errors import Restricted
+from .records import Record
 
 
 @dataclass(frozen=True)
-class Restriction:
+class Restriction(Record):
     """Staff refuse new bookings for a number until `until` (inclusive), with a reason."""
 
     id: str
@@ -18,29 +20,14 @@ class Restriction:
     by: str
     lifted_at: datetime | None = None
 
-    @classmethod
-    def from_record(cls, record: dict) -> "Restriction":
-        return cls(
-            id=record["id"], jobseeker_no=record["jobseeker_no"], reason=record["reason"],
-            until=date.fromisoformat(record["until"]), created_at=datetime.fromisoformat(record["created_at"]),
-            by=record["by"], lifted_at=datetime.fromisoformat(record["lifted_at"]) if record.get("lifted_at") else None,
-        )
-
-    def to_record(self) -> dict:
-        record = asdict(self)
-        record["until"] = self.until.isoformat()
-        record["created_at"] = self.created_at.isoformat()
-        record["lifted_at"] = self.lifted_at.isoformat() if self.lifted_at else None
-        return record
-
     def in_force(self, now: datetime) -> bool:
-        return self.lifted_at is None and now.date() <= self.until
+        return self.lifted_at is None and tokyo(now).date() <= self.until
 
 
-def strikes(bookings, now: datetime, window_days: int) -> int:
-    """Unannounced no-shows whose session started within the last `window_days`."""
+def strikes(visits, now: datetime, window_days: int) -> int:
+    """Unannounced no-shows whose session started within the last `window_days` (bookings or visits)."""
     since = now - timedelta(days=window_days)
-    return sum(1 for b in bookings if b.status == NO_SHOW and since <= b.start <= now)
+    return sum(1 for b in visits if b.status == NO_SHOW and since <= b.start <= now)
 
 
 def check_may_book(restrictions, strike_count: int, threshold: int, now: datetime) -> None:

@@ -7,10 +7,10 @@ from .policy import office_calendar
 from .units import taken_rooms
 
 
-def calendar_days(store, settings, first: date, days: int, now: datetime) -> list[dict]:
+def calendar_days(store, policy, first: date, days: int, now: datetime) -> list[dict]:
     """Day by day: open or closed (with the reason), and each slot's free units by app."""
     with store.transaction():
-        calendar = office_calendar(store, settings)
+        calendar = office_calendar(store, policy)
         rooms = [r for r in store.rooms() if r.active]
         result = []
         for offset in range(days):
@@ -42,9 +42,9 @@ def open_events(store, now: datetime) -> list[dict]:
         for event in store.events():
             if event.end <= now:
                 continue
-            seats_taken = sum(1 for b in store.bookings_for_event(event) if b.is_active)
+            seats_taken = sum(1 for b in store.bookings_for_event(event.id) if b.is_active)
             listing.append({
-                "event_id": event.id, "kind": event.kind, "title": event.title,
+                "event_id": event.id, "kind": event.kind, "title": event.title, "titles": dict(event.titles),
                 "start": tokyo(event.start).isoformat(), "end": tokyo(event.end).isoformat(),
                 "capacity": event.capacity, "free": event.seats_free(seats_taken),
                 "meeting_app": event.meeting_app, "cancelled": event.cancelled,

@@ -1,17 +1,16 @@
-"""Creating and changing bookings (C1, C5, C6, C7, C12, S1)."""
+"""Creating and changing bookings (C1, C5, C6, C7, C12, S1): load the facts, one domain decision, commit."""
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..domain.bookings import Booking
+from ..domain.bookings import Booking, new_reference
 from ..domain.calendar import SLOT, tokyo
-from ..domain.errors import (AlreadyBooked, BookingIdReused, BookingNotFound, EventNotFound, InvalidRequest,
-                             LeaseExpired, LeaseUnknown, N_, RoomUnavailable, SlotFull, TooManyBookings)
-from ..domain.requests import BookingRequest
+from ..domain.decisions import Asker, BookingFacts, Moments, decide_booking
+from ..domain.errors import BookingIdReused, BookingNotFound, RoomUnavailable, SlotFull, TooManyBookings
+from ..domain.requests import BookingRequest, clean_name
 from ..domain.rooms import assign_room
-from ..domain.terms import check_consent
-from ..domain.visitors import check_may_book, strikes
 from ..tokens import join_token
 from .policy import office_calendar, terms_in_force
 from .units import taken_rooms_at
@@ -19,13 +18,13 @@ from .units import taken_rooms_at
 
 @dataclass(frozen=True)
 class Context:
-    """Who asks and from where: the services need it for records and links."""
+    """Who asks, under which rules, and the server's address for links."""
 
-    settings: object
+    policy: object
     secret: str
     base_url: str
-    channel: str = "phone"
-    kiosk_id: str | None = None
+    asker: Asker = Asker()
+    office: str | None = None     # named in join tokens; None for the default office
 
 
 def request_hash(payload: dict) -> str:
@@ -33,10 +32,13 @@ def request_hash(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def join_url(ctx: Context, unit_id: str, room_id: str | None, start: datetime) -> str:
+    return f"{ctx.base_url.rstrip('/')}/j/{join_token(ctx.secret, unit_id, room_id, start.isoformat(), ctx.office)}"
+
+
 def booking_result(booking: Booking, ctx: Context) -> dict:
     """What the visitor's device gets back: no name, no 求職番号."""
     # A booking made on a lease keeps the lease's link: the slip printed offline carries it.
-    token = join_token(ctx.secret, booking.lease_unit_id or booking.booking_id, booking.room_id, booking.start.isoformat())
     result = {
         "booking_id": booking.booking_id,
         "status": booking.status,
@@ -45,81 +47,55 @@ def booking_result(booking: Booking, ctx: Context) -> dict:
         "end": booking.end.isoformat(),
         "room_id": booking.room_id,
         "meeting_app": booking.meeting_app,
-        "join_url": f"{ctx.base_url.rstrip('/')}/j/{token}",
+        "join_url": join_url(ctx, booking.lease_unit_id or booking.booking_id, booking.room_id, booking.start),
+        "reference": booking.reference,
     }
     if booking.event_id:
         result["event_id"] = booking.event_id
     return result
 
 
-def _check_visitor(store, settings, req: BookingRequest, now: datetime) -> list[Booking]:
-    history = store.bookings_of(req.jobseeker_no)
-    check_may_book(
-        store.restrictions_for(req.jobseeker_no),
-        strikes(history, now, settings.STRIKE_WINDOW_DAYS),
-        settings.STRIKE_THRESHOLD,
-        now,
+def _reference(store) -> str:
+    """A reference no booking or lease of the office uses."""
+    while True:
+        reference = new_reference(secrets.choice)
+        if not store.reference_taken(reference):
+            return reference
+
+
+def booking_facts(store, req: BookingRequest, policy, now: datetime) -> BookingFacts:
+    """Everything the decision looks at, read in the booking's transaction."""
+    lease = store.lease(req.lease_unit_id) if req.lease_unit_id else None
+    holder = store.booking_on_lease(lease.id) if lease else None
+    event = store.event(req.event_id) if req.service == "event" and req.event_id else None
+    start = tokyo(req.start) if req.start and not lease and req.service == "counseling" else None
+    return BookingFacts(
+        visits=tuple(store.visits_of(req.jobseeker_no)),
+        restrictions=tuple(store.restrictions_for(req.jobseeker_no)),
+        terms=terms_in_force(store, now),
+        calendar=office_calendar(store, policy),
+        rooms=tuple(store.rooms()) if start else (),
+        taken_rooms=taken_rooms_at(store, start, now) if start else frozenset(),
+        lease=lease,
+        lease_holder=holder.booking_id if holder else None,
+        event=event,
+        seats_taken=sum(1 for b in store.bookings_for_event(event.id) if b.is_active) if event else 0,
     )
-    return history
 
 
-def _last_counselor(history) -> str | None:
-    seen = [b for b in history if b.service == "counseling" and b.is_active and b.counselor]
-    return seen[-1].counselor if seen else None
+def _explain_existing(store, err: TooManyBookings, req: BookingRequest) -> None:
+    """"Already booked": when the name matches the existing booking's too, the refusal says when
+    it is (the visitor proved who they are with name and number), so the kiosk can offer it."""
+    existing = store.booking(err.existing.booking_id) if getattr(err, "existing", None) else None
+    if existing is not None and existing.name and clean_name(existing.name) == req.name:
+        err.detail = {"existing": {"start": existing.start.isoformat(), "end": existing.end.isoformat(),
+                                   "service": existing.service, "reference": existing.reference}}
 
 
-def _check_future_bookings(settings, history, now):
-    future = [b for b in history if b.service == "counseling" and b.is_active and b.start > now]
-    if len(future) >= settings.MAX_FUTURE_BOOKINGS:
-        raise TooManyBookings()
-
-
-def _counseling_unit(store, settings, req, history, now):
-    """Check the slot and pick the room: the visitor's counselor's when free (C6)."""
-    office_calendar(store, settings).check_counseling_start(req.start, now)
-    _check_future_bookings(settings, history, now)
-    start = tokyo(req.start)
-    taken = taken_rooms_at(store, start, now)
-    room = assign_room(store.rooms(), taken, req.meeting_app, req.counselor or _last_counselor(history))
-    return dict(start=start, end=start + SLOT, room=room.id, room_id=room.meeting_id,
-                meeting_app=room.app, counselor=room.counselor)
-
-
-def _leased_unit(store, ctx, req, history, now):
-    """A unit the kiosk booked offline on its lease: it applies whatever happened meanwhile (sync.md)."""
-    lease = store.lease(req.lease_unit_id)
-    if lease is None or lease["kiosk_id"] != ctx.kiosk_id or lease.get("released_at"):
-        raise LeaseUnknown()
-    holder = store.booking_on_lease(lease["id"])
-    if holder is not None and holder.booking_id != req.booking_id:
-        raise LeaseUnknown()
-    if now >= datetime.fromisoformat(lease["expires_at"]):
-        raise LeaseExpired()
-    start = datetime.fromisoformat(lease["start"])
-    if req.start is None or tokyo(req.start) != start:
-        raise InvalidRequest(N_("The start time does not match the reserved time."))
-    _check_future_bookings(ctx.settings, history, now)
-    return dict(start=start, end=start + SLOT, room=lease["room"], room_id=lease["room_id"],
-                meeting_app=lease["meeting_app"], counselor=lease.get("counselor"), lease_unit_id=lease["id"])
-
-
-def _event_seat(store, req, history, now):
-    event = store.event(req.event_id)
-    if event is None:
-        raise EventNotFound()
-    if any(b.event_id == event.id and b.is_active for b in history):
-        raise AlreadyBooked()
-    seats_taken = sum(1 for b in store.bookings_for_event(event) if b.is_active)
-    event.check_bookable(seats_taken, now)
-    return dict(start=event.start, end=event.end, room=None, room_id=event.room_id,
-                meeting_app=event.meeting_app, counselor=None, event_id=event.id)
-
-
-def create_booking(store, ctx: Context, payload: dict, now: datetime, op=None,
-                   received_at: datetime | None = None) -> tuple[Booking, bool]:
+def create_booking(store, ctx: Context, payload: dict, now: datetime, received_at: datetime | None = None,
+                   client_created_at: datetime | None = None) -> tuple[Booking, bool]:
     """Book a counseling slot or an event seat; the same request again returns the same booking.
 
-    `op` is (op_id, created_at) for a kiosk's sync op; its receipt is written with the booking.
     `now` is when the visitor acted (rules are judged then); `received_at` when we heard of it.
     Returns (booking, created).
     """
@@ -131,48 +107,37 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, op=None,
             if existing.request_hash != fingerprint:
                 raise BookingIdReused()
             return existing, False
-        history = _check_visitor(store, ctx.settings, req, now)
-        consent = check_consent(req.consent, req.service, terms_in_force(store, now))
-        if req.lease_unit_id:
-            unit = _leased_unit(store, ctx, req, history, now)
-        elif req.service == "counseling":
-            unit = _counseling_unit(store, ctx.settings, req, history, now)
-        else:
-            unit = _event_seat(store, req, history, now)
-        booking = Booking(
-            booking_id=req.booking_id, service=req.service, name=req.name, jobseeker_no=req.jobseeker_no,
-            language=req.language, needs_interpreter=req.needs_interpreter,
-            interpreter_language=req.interpreter_language, needs_assistant=req.needs_assistant,
-            consent={"terms": consent, "language": req.language, "accepted_at": req.consent.get("accepted_at"),
-                     "channel": ctx.channel, "kiosk_id": ctx.kiosk_id},
-            eligibility=req.eligibility, channel=ctx.channel, kiosk_id=ctx.kiosk_id, created_at=received_at or now,
-            client_created_at=op[1] if op else None, request_hash=fingerprint,
-            history=({"at": now.isoformat(), "by": ctx.kiosk_id or ctx.channel, "status": "confirmed"},),
-            **unit,
-        )
-        receipt = (op[0], {"status": "applied", "result": booking_result(booking, ctx)}) if op else None
-        store.save_booking(booking, receipt)
+        facts = booking_facts(store, req, ctx.policy, now)
+        when = Moments(acted=now, received=received_at or now, client_created_at=client_created_at)
+        try:
+            booking = decide_booking(req, facts, ctx.policy, ctx.asker, when, fingerprint, _reference(store))
+        except TooManyBookings as err:
+            _explain_existing(store, err, req)
+            raise
+        store.save_booking(booking)
+        if booking.lease_unit_id:
+            store.save_lease(replace(facts.lease, booking_id=booking.booking_id))
+        store.audit(when.received, ctx.asker.name, "booking.create", booking_id=booking.booking_id,
+                    service=booking.service, start=booking.start.isoformat(), channel=booking.channel,
+                    **({"lease": booking.lease_unit_id} if booking.lease_unit_id else {}),
+                    **({"arrived_late": True} if booking.arrived_late else {}))
     return booking, True
 
 
-def change_booking(store, booking_id: str, change, now: datetime, actor: str, audit_action: str | None = None,
-                   receipt=None) -> Booking:
-    """Apply one state change (`change(booking) -> booking`) under the lock.
-
-    `receipt(changed) -> (op_id, result)` stores a sync op's receipt in the same write.
-    """
+def change_booking(store, booking_id: str, change, now: datetime, actor: str, audit_action: str | None = None) -> Booking:
+    """Apply one state change (`change(booking) -> booking`) in one transaction, audit line included."""
     with store.transaction():
         booking = store.booking(booking_id)
         if booking is None:
             raise BookingNotFound()
         changed = change(booking)
-        store.save_booking(changed, receipt(changed) if receipt else None)
+        store.save_booking(changed)
         if audit_action:
-            store.audit.append(now, actor, audit_action, booking_id=booking_id, status=changed.status)
+            store.audit(now, actor, audit_action, booking_id=booking_id, status=changed.status)
     return changed
 
 
-def reschedule_booking(store, settings, booking_id: str, new_start: datetime, now: datetime, actor: str) -> Booking:
+def reschedule_booking(store, policy, booking_id: str, new_start: datetime, now: datetime, actor: str) -> Booking:
     """Staff move a counseling session to another open slot; the visitor's page shows old and new.
 
     The counselor stays when their room is free at the new time (C6); the calendar's rules apply.
@@ -181,9 +146,9 @@ def reschedule_booking(store, settings, booking_id: str, new_start: datetime, no
         booking = store.booking(booking_id)
         if booking is None:
             raise BookingNotFound()
-        office_calendar(store, settings).check_counseling_start(new_start, now)
+        office_calendar(store, policy).check_counseling_start(new_start, now)
         start = tokyo(new_start)
-        taken = taken_rooms_at(store, start, now)
+        taken = set(taken_rooms_at(store, start, now))
         if booking.start == start:
             taken.discard(booking.room)
         room = assign_room(store.rooms(), taken, booking.meeting_app, booking.counselor)
@@ -217,10 +182,14 @@ def mark_attended(store, booking_id: str, now: datetime, actor: str) -> Booking:
     return change_booking(store, booking_id, lambda b: b.mark_attended(now, actor), now, actor, "booking.attended")
 
 
+def undo_attended(store, booking_id: str, now: datetime, actor: str) -> Booking:
+    return change_booking(store, booking_id, lambda b: b.undo_attended(now, actor), now, actor, "booking.attended_undone")
+
+
 def add_note(store, booking_id: str, note: str, now: datetime, actor: str) -> Booking:
     """A staff note on a booking (personal data: purged with the booking's other fields)."""
     return change_booking(store, booking_id, lambda b: replace(b, note=note.strip() or None), now, actor, "booking.note")
 
 
-def check_in(store, booking_id: str, now: datetime) -> Booking:
-    return change_booking(store, booking_id, lambda b: b.check_in(now), now, "visitor")
+def check_in(store, booking_id: str, now: datetime, actor: str = "visitor") -> Booking:
+    return change_booking(store, booking_id, lambda b: b.check_in(now), now, actor, "booking.checkin")

@@ -21,27 +21,31 @@ def claims_of(secret: str, token: str) -> dict:
     return claims
 
 
-def booking_for(store, secret: str, token: str) -> tuple[dict, Booking | None]:
-    """The token's claims and its booking (None while a kiosk's offline booking has not synced)."""
-    claims = claims_of(secret, token)
+def token_office(claims: dict) -> str | None:
+    """The office a join token belongs to (None: the default office)."""
+    return claims.get("o")
+
+
+def booking_for(store, claims: dict) -> Booking | None:
+    """The token's booking (None while a kiosk's offline booking has not synced); `store` is the
+    token's office's."""
     with store.transaction():
-        booking = store.booking(claims["b"]) or store.booking_on_lease(claims["b"])
-    return claims, booking
+        return store.booking(claims["b"]) or store.booking_on_lease(claims["b"])
 
 
-def check_in(store, secret: str, token: str, now) -> Booking:
+def check_in(store, claims: dict, now) -> Booking:
     """"I'm ready": contact, from 15 minutes before the start, so no automatic no-show (C7)."""
-    _, booking = booking_for(store, secret, token)
+    booking = booking_for(store, claims)
     if booking is None:
         raise NotRegisteredYet()
     if now < booking.start - CHECKIN_OPENS:
         raise TooEarly()
-    return change_booking(store, booking.booking_id, lambda b: b.check_in(now), now, "visitor")
+    return change_booking(store, booking.booking_id, lambda b: b.check_in(now), now, "visitor", "booking.checkin")
 
 
-def cancel(store, secret: str, token: str, digits: str, now) -> Booking:
+def cancel(store, claims: dict, digits: str, now) -> Booking:
     """An announced cancel (not a strike): the visitor proves it is theirs with 4 digits."""
-    _, booking = booking_for(store, secret, token)
+    booking = booking_for(store, claims)
     if booking is None:
         raise NotRegisteredYet()
     given = "".join(ch for ch in unicodedata.normalize("NFKC", str(digits)) if ch in "0123456789")

@@ -8,7 +8,7 @@ from ..domain.errors import S_, EventNotFound, InvalidRequest, InvalidStaffReque
 from ..domain.events import EVENT_KINDS, Event
 from ..domain.jobseeker import normalize_jobseeker_no
 from ..domain.rooms import MEETING_APPS, Room, normalize_meeting_id
-from ..domain.terms import sha256_text
+from ..domain.terms import PublishedTerms, sha256_text
 from ..domain.visitors import Restriction, strikes
 from .policy import all_terms_versions, visitor_ref
 
@@ -30,7 +30,7 @@ def add_room(store, now, actor, app: str, meeting_id: str, counselor: str | None
             raise InvalidRequest(N_("A room with that meeting ID exists already."))
         room = Room(_next_room_id(rooms), app, meeting_id, counselor or None, True, demo)
         store.save_room(room)
-        store.audit.append(now, actor, "room.add", room=room.id, app=app, meeting_id=meeting_id)
+        store.audit(now, actor, "room.add", room=room.id, app=app, meeting_id=meeting_id)
     return room
 
 
@@ -41,21 +41,21 @@ def set_room_active(store, now, actor, room_id: str, active: bool) -> Room:
             raise InvalidRequest(N_("There is no room %(room)s."), room=room_id)
         room = replace(room, active=active)
         store.save_room(room)
-        store.audit.append(now, actor, "room.enable" if active else "room.disable", room=room_id)
+        store.audit(now, actor, "room.enable" if active else "room.disable", room=room_id)
     return room
 
 
 def add_closure(store, now, actor, day: date, note: str = "") -> None:
     with store.transaction():
-        store.add_closure(day, note)
-        store.audit.append(now, actor, "closure.add", day=day.isoformat(), note=note)
+        store.save_closure(day, note)
+        store.audit(now, actor, "closure.add", day=day.isoformat(), note=note)
 
 
 def remove_closure(store, now, actor, day: date) -> bool:
     with store.transaction():
         removed = store.remove_closure(day)
         if removed:
-            store.audit.append(now, actor, "closure.remove", day=day.isoformat())
+            store.audit(now, actor, "closure.remove", day=day.isoformat())
     return removed
 
 
@@ -71,7 +71,7 @@ def add_event(store, now, actor, kind, title, start: datetime, end: datetime, ca
                   meeting_app, normalize_meeting_id(room_id), None, demo)
     with store.transaction():
         store.save_event(event)
-        store.audit.append(now, actor, "event.add", event=event.id, kind=kind, start=event.start.isoformat())
+        store.audit(now, actor, "event.add", event=event.id, kind=kind, start=event.start.isoformat())
     return event
 
 
@@ -86,11 +86,11 @@ def publish_terms(store, now, actor, doc: str, version: str, effective_from: dat
         if any(v.doc == doc and v.version == version for v in known):
             raise InvalidRequest(N_("That version exists already."))
         title = next(v.title for v in known if v.doc == doc)
-        record = {"doc": doc, "version": version, "effective_from": effective_from.isoformat(),
-                  "texts": texts, "title": title, "published_at": now.isoformat(), "published_by": actor}
-        store.add_terms_version(record)
-        store.audit.append(now, actor, "terms.publish", doc=doc, version=version,
-                           sha256=sha256_text(texts["ja"]), effective_from=effective_from.isoformat())
+        record = PublishedTerms(doc=doc, version=version, effective_from=effective_from, texts=texts, title=title,
+                                published_at=now, published_by=actor)
+        store.save_terms(record)
+        store.audit(now, actor, "terms.publish", doc=doc, version=version,
+                    sha256=sha256_text(texts["ja"]), effective_from=effective_from.isoformat())
     return record
 
 
@@ -102,7 +102,7 @@ def restrict(store, now, actor, secret, jobseeker_no: str, reason: str, until: d
     restriction = Restriction(uuid.uuid4().hex, number, reason.strip(), until, now, actor)
     with store.transaction():
         store.save_restriction(restriction)
-        store.audit.append(now, actor, "visitor.restrict", visitor=visitor_ref(secret, number),
+        store.audit(now, actor, "visitor.restrict", visitor=visitor_ref(secret, number),
                            restriction=restriction.id, until=until.isoformat(), reason=reason.strip())
     return restriction
 
@@ -116,20 +116,23 @@ def lift_restriction(store, now, actor, secret, jobseeker_no: str) -> int:
                 store.save_restriction(replace(r, lifted_at=now))
                 lifted += 1
         if lifted:
-            store.audit.append(now, actor, "visitor.lift", visitor=visitor_ref(secret, number), lifted=lifted)
+            store.audit(now, actor, "visitor.lift", visitor=visitor_ref(secret, number), lifted=lifted)
     return lifted
 
 
-def visitor_standing(store, settings, jobseeker_no: str, now) -> dict:
-    """Strikes and restrictions of one number, for staff."""
+def visitor_standing(store, policy, jobseeker_no: str, now) -> dict:
+    """Strikes, restrictions and bookings of one number, for staff."""
     number = normalize_jobseeker_no(jobseeker_no)
     with store.transaction():
         history = store.bookings_of(number)
-        return {
-            "jobseeker_no": number,
-            "strikes": strikes(history, now, settings.STRIKE_WINDOW_DAYS),
-            "restrictions": [r.to_record() for r in store.restrictions_for(number)],
-        }
+        restrictions = store.restrictions_for(number)
+    return {
+        "jobseeker_no": number,
+        "strikes": strikes(history, now, policy.strike_window_days),
+        "restrictions": [dict(r.to_record(), lifted_at=r.lifted_at.isoformat() if r.lifted_at else None,
+                              in_force=r.in_force(now)) for r in restrictions],
+        "bookings": history,
+    }
 
 
 def _next_weekday(day: date, weekday: int) -> date:
@@ -162,7 +165,7 @@ def clear_demo(store, now, actor) -> dict:
             store.remove_room(room.id)
         for event in events:
             store.remove_event(event.id)
-        store.audit.append(now, actor, "demo.clear", rooms=len(rooms), events=len(events))
+        store.audit(now, actor, "demo.clear", rooms=len(rooms), events=len(events))
     return {"rooms_removed": len(rooms), "events_removed": len(events)}
 
 
@@ -177,8 +180,8 @@ def cancel_event(store, now, actor, event_id: str, reason: str) -> Event:
             raise EventNotFound()
         event = replace(event, cancelled_reason=str(reason).strip()[:200])
         store.save_event(event)
-        for booking in store.bookings_for_event(event):
+        for booking in store.bookings_for_event(event.id):
             if booking.status == "confirmed":
                 store.save_booking(booking.cancel(now, actor))
-        store.audit.append(now, actor, "event.cancel", event=event_id)
+        store.audit(now, actor, "event.cancel", event=event_id, reason=event.cancelled_reason)
     return event

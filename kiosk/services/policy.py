@@ -1,24 +1,27 @@
-"""The office's policy as the services need it: calendar, terms in force, visitor references."""
+"""The office's policy as the services need it: the rules in force, the calendar, the terms."""
 import hashlib
 import hmac
 from datetime import datetime
 
-from ..domain.calendar import OfficeCalendar, tokyo
+from ..domain.calendar import tokyo
+from ..domain.policy import Policy
 from ..domain.terms import TermsVersion, current_versions
 from ..terms import builtin_versions
-from datetime import date
 
 
-def office_calendar(store, settings) -> OfficeCalendar:
-    return OfficeCalendar(frozenset(store.closures()), settings.CUTOFF_POLICY, settings.BOOKING_HORIZON_DAYS)
+def policy_of(store, settings) -> Policy:
+    """The booking rules in force for the store's office: the environment's settings with the
+    console's overrides on top (the one accessor; nothing replaces shared settings at run time)."""
+    with store.transaction():
+        return Policy.from_settings(settings, store.rules())
+
+
+def office_calendar(store, policy: Policy):
+    return policy.calendar(store.closures())
 
 
 def all_terms_versions(store) -> list[TermsVersion]:
-    published = [
-        TermsVersion(r["doc"], r["version"], date.fromisoformat(r["effective_from"]), r["texts"], r.get("title", {}))
-        for r in store.published_terms()
-    ]
-    return list(builtin_versions()) + published
+    return list(builtin_versions()) + [t.as_version() for t in store.published_terms()]
 
 
 def terms_in_force(store, now: datetime) -> dict:

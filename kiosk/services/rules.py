@@ -1,7 +1,6 @@
 """The booking rules an office may change from the console (X4): they override the environment's
-values, are kept in config.json, take effect at once and are audit-logged."""
-from dataclasses import replace
-
+values, are kept in the office's store, take effect at once (services read them through
+policy.policy_of) and are audit-logged."""
 from ..domain.calendar import CUTOFF_POLICIES
 from ..domain.errors import S_, InvalidStaffRequest
 
@@ -11,34 +10,30 @@ EDITABLE = {"CUTOFF_POLICY": None, "BOOKING_HORIZON_DAYS": (1, 366), "NO_SHOW_GR
             "LEASE_DAYS": (0, 30), "RETENTION_DAYS": (7, 3650)}
 
 
-def with_overrides(settings, store):
-    """The environment's settings with the console's rules on top."""
-    with store.transaction():
-        overrides = store.meta("rules", {}) or {}
-    return replace(settings, **{k: v for k, v in overrides.items() if k in EDITABLE})
+def _clean(name: str, value):
+    if name not in EDITABLE:
+        raise InvalidStaffRequest(S_("That setting cannot be changed here."))
+    if name == "CUTOFF_POLICY":
+        if value not in CUTOFF_POLICIES:
+            raise InvalidStaffRequest(S_("That value is not allowed."))
+        return value
+    low, high = EDITABLE[name]
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise InvalidStaffRequest(S_("That value is not allowed."))
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 6:
+        raise InvalidStaffRequest(S_("That value is not allowed."))
+    number = int(text)
+    if not low <= number <= high:
+        raise InvalidStaffRequest(S_("That value is not allowed."))
+    return number
 
 
 def change_rules(store, now, actor: str, changes: dict) -> dict:
     """Validate and store rule changes; returns every override now in force."""
-    clean = {}
-    for name, value in changes.items():
-        if name not in EDITABLE:
-            raise InvalidStaffRequest(S_("That setting cannot be changed here."))
-        if name == "CUTOFF_POLICY":
-            if value not in CUTOFF_POLICIES:
-                raise InvalidStaffRequest(S_("That value is not allowed."))
-            clean[name] = value
-            continue
-        low, high = EDITABLE[name]
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise InvalidStaffRequest(S_("That value is not allowed.")) from None
-        if not low <= number <= high:
-            raise InvalidStaffRequest(S_("That value is not allowed."))
-        clean[name] = number
+    clean = {name: _clean(name, value) for name, value in changes.items()}
     with store.transaction():
-        rules = dict(store.meta("rules", {}) or {}, **clean)
-        store.set_meta("rules", rules)
-        store.audit.append(now, actor, "rules.change", **{k.lower(): v for k, v in clean.items()})
+        rules = dict(store.rules(), **clean)
+        store.save_rules(rules)
+        store.audit(now, actor, "rules.change", **{k.lower(): v for k, v in clean.items()})
     return rules

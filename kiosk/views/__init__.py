@@ -1,11 +1,48 @@
 """Thin blueprints: parse the request, call one service, render."""
-from flask import current_app, request
+from flask import current_app, g, request
+
+from ..domain.decisions import Asker
+from ..ratelimit import RateLimited
+from ..services.bookings import Context
+from ..services.policy import policy_of
 
 
 def office():
-    """The app's Madoguchi state: settings, store, secret, clock."""
+    """The app's Madoguchi state: settings, backend, secret, clock."""
     return current_app.extensions["madoguchi"]
+
+
+def store():
+    """The store of this request's office: `/o/<slug>/...`, a token's office, else the default."""
+    if "store" not in g:
+        g.store = office().backend.office(g.get("office_slug"))
+    return g.store
+
+
+def use_office(slug: str | None) -> None:
+    """This request is about another office than its URL says (a kiosk's or a join token's)."""
+    g.office_slug = slug
+    g.pop("store", None)
+    g.pop("policy", None)
+
+
+def policy():
+    if "policy" not in g:
+        g.policy = policy_of(store(), office().settings)
+    return g.policy
 
 
 def base_url() -> str:
     return office().settings.PUBLIC_BASE_URL or request.host_url
+
+
+def context(asker: Asker = Asker()) -> Context:
+    slug = store().office.slug
+    return Context(policy(), office().secret, base_url(), asker,
+                   office=None if slug == office().backend.default_slug else slug)
+
+
+def limit(name: str, key: str | None = None) -> None:
+    """Refuse with 429 once limit `name` is reached for `key` (the client's address by default)."""
+    if not office().allowed(name, key or request.remote_addr or "?"):
+        raise RateLimited()

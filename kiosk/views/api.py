@@ -9,10 +9,10 @@ from ..domain.requests import LANGUAGES
 from ..openapi import BOOKING_CREATE, document
 from ..schemas import Schema
 from ..services.availability import calendar_days, open_events
-from ..services.bookings import Context, booking_result, create_booking
+from ..services.bookings import booking_result, create_booking
 from ..services.policy import terms_in_force
 from ..terms import titles
-from . import base_url, office
+from . import context, limit, office, policy, store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_DAYS = 62
@@ -43,12 +43,12 @@ def calendar():
         raise InvalidRequest(N_("Use from=YYYY-MM-DD and days=1 to 62."))
     if abs((first - today).days) > MAX_RANGE_DAYS:
         raise InvalidRequest(N_("The calendar covers one year back and one year ahead."))
-    return jsonify({"days": calendar_days(office().store, office().settings, first, days, now)})
+    return jsonify({"days": calendar_days(store(), policy(), first, days, now)})
 
 
 @bp.get("/events")
 def events():
-    return jsonify({"events": open_events(office().store, office().now())})
+    return jsonify({"events": open_events(store(), office().now())})
 
 
 def terms_in_force_json(lang: str | None, summary_text: bool = True) -> list[dict]:
@@ -58,9 +58,8 @@ def terms_in_force_json(lang: str | None, summary_text: bool = True) -> list[dic
     summary of each article and, as `text`, the full Japanese text shown below it (left out
     with `summary_text=False`: the Japanese entry has it, and a kiosk's state stays small).
     """
-    store = office().store
-    with store.transaction():
-        current = terms_in_force(store, office().now())
+    with store().transaction():
+        current = terms_in_force(store(), office().now())
     names = titles()
     result = []
     for doc, version in sorted(current.items()):
@@ -95,13 +94,13 @@ def terms():
 
 @bp.post("/bookings")
 def bookings():
-    office().limits["booking"].hit(request.remote_addr or "?")
+    limit("booking")
     body = json_body()
-    if body.get("language") in LANGUAGES:
+    if isinstance(body.get("language"), str) and body["language"] in LANGUAGES:
         g.lang = body["language"]
     booking_schema.check(body)
-    ctx = Context(office().settings, office().secret, base_url(), channel="phone")
-    booking, created = create_booking(office().store, ctx, body, office().now())
+    ctx = context()
+    booking, created = create_booking(store(), ctx, body, office().now())
     return jsonify({"booking": booking_result(booking, ctx)}), 201 if created else 200
 
 

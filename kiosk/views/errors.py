@@ -25,11 +25,12 @@ def describe(err: DomainError, language: str | None = None) -> str:
     return translate(err.message, language or request_language(), getattr(err, "domain", "messages"), **err.params)
 
 
-def error_response(code: str, message: str, status: int, params=None, field=None, domain="messages"):
+def error_response(code: str, message: str, status: int, params=None, field=None, domain="messages", detail=None):
     text = translate(message, request_language(), domain, **(params or {}))
     body = {"error": {"code": code, "message": text}}
     if field:
         body["error"]["field"] = field
+    body["error"].update(detail or {})
     if _wants_json():
         response = jsonify(body)
     else:
@@ -41,7 +42,7 @@ def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
         return error_response(err.code, err.message, err.status, err.params, getattr(err, "field", None),
-                              getattr(err, "domain", "messages"))
+                              getattr(err, "domain", "messages"), getattr(err, "detail", None))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -14,7 +14,7 @@ from ..schemas import Schema
 from ..services import join as join_service
 from ..tokens import read_join_token
 from ..ui_strings import STRINGS
-from . import base_url, office
+from . import base_url, limit, office, store, use_office
 from .api import json_body
 
 bp = Blueprint("join", __name__)
@@ -48,15 +48,25 @@ def _when(start: datetime, end: datetime | None, locale: str) -> tuple[str, str]
     return format_date(start.date(), format="full", locale=locale), span
 
 
+def _claims(token: str) -> dict:
+    """The token's claims; the request is about the token's office from here on."""
+    claims = join_service.claims_of(office().secret, token)
+    try:
+        use_office(join_service.token_office(claims))
+        store()
+    except DomainError:
+        raise join_service.LinkInvalid() from None
+    return claims
+
+
 @bp.get("/j/<token>")
 def join(token):
-    claims = read_join_token(office().secret, token)
-    if claims is None:
+    try:
+        claims = _claims(token)
+    except DomainError:
         lang = _language(None)
         return render_template("join_error.html", lang=lang, t=page_translator(STRINGS, lang)), 404
-    store = office().store
-    with store.transaction():
-        booking = store.booking(claims["b"]) or store.booking_on_lease(claims["b"])
+    booking = join_service.booking_for(store(), claims)
     lang = _language(booking.language if booking else None)
     locale = babel_locale(lang)
     start = booking.start if booking else datetime.fromisoformat(claims["s"])
@@ -95,7 +105,7 @@ def _back(token, code):
 @bp.post("/j/<token>/checkin")
 def join_checkin_form(token):
     try:
-        join_service.check_in(office().store, office().secret, token, office().now())
+        join_service.check_in(store(), _claims(token), office().now())
     except DomainError as err:
         return _back(token, err.code)
     return _back(token, "checked_in")
@@ -104,8 +114,10 @@ def join_checkin_form(token):
 @bp.post("/j/<token>/cancel")
 def join_cancel_form(token):
     try:
-        office().limits["cancel"].hit(request.remote_addr or "?")
-        join_service.cancel(office().store, office().secret, token, request.form.get("last4", ""), office().now())
+        claims = _claims(token)
+        limit("cancel")
+        limit("cancel_booking", claims["b"])
+        join_service.cancel(store(), claims, request.form.get("last4", ""), office().now())
     except DomainError as err:
         return _back(token, err.code)
     return _back(token, "cancelled")
@@ -126,28 +138,32 @@ def _status(claims, booking) -> dict:
 
 @bp.get("/api/v1/join/<token>")
 def join_status(token):
-    claims, booking = join_service.booking_for(office().store, office().secret, token)
+    claims = _claims(token)
+    booking = join_service.booking_for(store(), claims)
     return jsonify({"booking": _status(claims, booking), "server_time": office().now().isoformat()})
 
 
 @bp.post("/api/v1/join/<token>/checkin")
 def join_checkin(token):
-    booking = join_service.check_in(office().store, office().secret, token, office().now())
+    booking = join_service.check_in(store(), _claims(token), office().now())
     return jsonify({"booking": _status(None, booking)})
 
 
 @bp.post("/api/v1/join/<token>/cancel")
 def join_cancel(token):
-    office().limits["cancel"].hit(request.remote_addr or "?")
+    claims = _claims(token)
+    limit("cancel")
     body = json_body()
     cancel_schema.check(body)
-    booking = join_service.cancel(office().store, office().secret, token, body["last4"], office().now())
+    limit("cancel_booking", claims["b"])     # per booking too: guessing 4 digits from many addresses
+    booking = join_service.cancel(store(), claims, body["last4"], office().now())
     return jsonify({"booking": _status(None, booking)})
 
 
 @bp.get("/j/<token>/calendar.ics")
 def join_calendar(token):
-    claims, booking = join_service.booking_for(office().store, office().secret, token)
+    claims = _claims(token)
+    booking = join_service.booking_for(store(), claims)
     if booking is None:
         abort(404)
     title = translate(STRINGS["service_" + booking.service], booking.language)

@@ -5,13 +5,12 @@ from flask import Blueprint, jsonify, request
 
 from ..openapi import SYNC_REQUEST
 from ..schemas import Schema
-from ..services import kiosks
-from ..services.availability import calendar_days, open_events
-from ..services.bookings import Context
-from ..services.sync import sync as apply_sync
 from ..domain.calendar import tokyo
 from ..domain.errors import InvalidRequest, N_
-from . import base_url, office
+from ..services import kiosks
+from ..services.availability import calendar_days, open_events
+from ..services.sync import sync as apply_sync
+from . import context, limit, office, policy, store, use_office
 from .api import json_body, terms_in_force_json
 from .errors import describe
 
@@ -19,39 +18,40 @@ bp = Blueprint("kiosk_api", __name__, url_prefix="/api/v1")
 sync_schema = Schema(SYNC_REQUEST)
 
 
-def current_kiosk() -> dict:
+def current_kiosk():
+    """The kiosk of the request's device token; the token names its office."""
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.startswith("Bearer ") else None
-    return kiosks.authenticate(office().store, token)
-
-
-def _context() -> Context:
-    return Context(office().settings, office().secret, base_url(), channel="kiosk")
+    if token and len(token) > 200:
+        token = None
+    use_office(kiosks.token_office(token) if token else None)
+    return kiosks.authenticate(store(), token)
 
 
 @bp.post("/kiosk/enroll")
 def enroll():
-    office().limits["enroll"].hit(request.remote_addr or "?")
+    limit("enroll")
     body = json_body()
     code = body.get("code")
     if not isinstance(code, str) or not code.strip() or len(code) > 40:
-        raise InvalidRequest(N_("The field “%(field)s” is missing.") , field="code")
-    return jsonify(kiosks.exchange_code(office().store, office().now(), code)), 201
+        raise InvalidRequest(N_("The field “%(field)s” is missing."), field="code")
+    return jsonify(kiosks.exchange_code(store(), office().now(), code, context().office)), 201
 
 
 def office_info() -> dict:
     """What any booking screen needs to know about the office (kiosk and phone alike)."""
-    state, settings = office(), office().settings
-    with state.store.transaction():
-        apps = sorted({r.app for r in state.store.rooms() if r.active})
+    state, settings, rules = office(), office().settings, policy()
+    with store().transaction():
+        apps = sorted({r.app for r in store().rooms() if r.active})
+    record = store().office
     return {
         "server_time": state.now().isoformat(),
-        "office": {"name": settings.OFFICE_NAME, "name_en": settings.OFFICE_NAME_EN},
+        "office": {"slug": record.slug, "name": record.name, "name_en": record.name_en, "phone": record.phone},
         "services": {"counseling": {"meeting_apps": apps}, "event": {}},
         "settings": {
-            "cutoff_policy": settings.CUTOFF_POLICY, "booking_horizon_days": settings.BOOKING_HORIZON_DAYS,
-            "lease_units_per_day": settings.LEASE_UNITS_PER_DAY, "lease_days": settings.LEASE_DAYS,
-            "no_show_grace_minutes": settings.NO_SHOW_GRACE_MINUTES,
+            "cutoff_policy": rules.cutoff_policy, "booking_horizon_days": rules.horizon_days,
+            "lease_units_per_day": rules.lease_units_per_day, "lease_days": rules.lease_days,
+            "no_show_grace_minutes": rules.grace_minutes,
             "idle_seconds": settings.KIOSK_IDLE_SECONDS, "idle_warning_seconds": settings.KIOSK_IDLE_WARNING_SECONDS,
         },
     }
@@ -67,20 +67,20 @@ def office_public():
 def state():
     """Everything a kiosk needs to keep taking bookings offline."""
     kiosk = current_kiosk()
-    state, now = office(), office().now()
-    settings = state.settings
+    now, rules = office().now(), policy()
     terms = terms_in_force_json(None, summary_text=False)
     body = {
-        "kiosk": {"kiosk_id": kiosk["id"], "name": kiosk["name"]},
+        "kiosk": {"kiosk_id": kiosk.id, "name": kiosk.name},
         **office_info(),
         # The terms change a few times a year: `?terms=0` leaves them out, and the kiosk fetches
         # GET /api/v1/terms?summary_text=0 only when `terms_digest` changed.
         "terms_digest": hashlib.sha256(" ".join(t["sha256"] for t in terms).encode()).hexdigest()[:16],
         "terms": terms,
-        "calendar": calendar_days(state.store, settings, tokyo(now).date(), settings.BOOKING_HORIZON_DAYS + 1, now),
-        "events": open_events(state.store, now),
+        "calendar": calendar_days(store(), rules, tokyo(now).date(), rules.horizon_days + 1, now),
+        "events": open_events(store(), now),
         # Each lease with its slip's QR; `?slips=0` leaves them out (the kiosk gets them by sync).
-        "leases": kiosks.kiosk_leases(state.store, kiosk["id"], now, with_slips=request.args.get("slips") != "0"),
+        "leases": kiosks.lease_views(context(), kiosks.kiosk_leases(store(), kiosk, now),
+                                     have=() if request.args.get("slips") != "0" else _all),
     }
     if request.args.get("terms") == "0":
         del body["terms"]
@@ -93,4 +93,14 @@ def sync():
     request.max_content_length = office().settings.MAX_SYNC_BODY_BYTES  # a day's offline outbox fits
     body = json_body()
     sync_schema.check(body)
-    return jsonify(apply_sync(office().store, _context(), kiosk, body, office().now(), describe))
+    return jsonify(apply_sync(store(), context(), kiosk, body, office().now(), describe))
+
+
+class _Everything:
+    """`have` for ?slips=0: every lease's slip is one the kiosk has."""
+
+    def __contains__(self, _):
+        return True
+
+
+_all = _Everything()

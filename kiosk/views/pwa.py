@@ -11,7 +11,7 @@ from ..ui_strings import STRINGS
 from ..i18n import date_patterns, page_translator, translate, translate_raw
 from ..web import request_language
 from ..slips import qr_svg
-from . import base_url, office
+from . import base_url, office, store
 
 bp = Blueprint("pwa", __name__)
 
@@ -46,7 +46,7 @@ def home():
 def _shell(mode: str):
     # Staff mode at the kiosk speaks the office's language (the staff catalog, Japanese).
     st = page_translator(STAFF_STRINGS, "ja", "staff")
-    return render_template("kiosk.html", version=shell_version(), office=office().settings, mode=mode, st=st)
+    return render_template("kiosk.html", version=shell_version(), office=store().office, mode=mode, st=st)
 
 
 @bp.get("/kiosk")
@@ -92,7 +92,7 @@ def shell():
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    name = translate("Madoguchi: book at %(office)s", request_language(), office=office().settings.OFFICE_NAME)
+    name = translate("Madoguchi: book at %(office)s", request_language(), office=store().office.name)
     response = jsonify({
         "name": name, "short_name": "窓口", "start_url": "/kiosk", "scope": "/", "display": "standalone",
         "background_color": "#ffffff", "theme_color": "#0b5cad", "lang": "ja",

@@ -18,7 +18,7 @@ from ..services import stats as stats_service
 from ..i18n import NATIVE_NAMES, page_translator
 from ..services import staff as staff_service
 from ..staff_strings import STAFF_STRINGS
-from . import base_url, office
+from . import base_url, limit, office, policy, store
 from .api import json_body
 
 bp = Blueprint("staff", __name__)
@@ -42,8 +42,8 @@ def _page(mode: str, status: int = 200, **context):
     return render_template("staff.html", mode=mode, lang=lang, s=s, **context), status
 
 
-def current_staff() -> dict | None:
-    return staff_service.session_staff(office().store, office().now(), request.cookies.get(COOKIE))
+def current_staff():
+    return staff_service.session_staff(store(), office().now(), request.cookies.get(COOKIE))
 
 
 def _state_change() -> dict:
@@ -53,12 +53,12 @@ def _state_change() -> dict:
     return json_body()
 
 
-def _staff_json(member: dict) -> dict:
-    return {"staff": {"id": member["id"], "name": member["name"], "role": member["role"]}}
+def _staff_json(member) -> dict:
+    return {"staff": {"id": member.id, "name": member.name, "role": member.role}}
 
 
-def _signed_in(member: dict, status: int = 200):
-    session_id = staff_service.start_session(office().store, office().now(), member["id"])
+def _signed_in(member, credential_id: str, status: int = 200):
+    session_id = staff_service.start_session(store(), office().now(), member.id, credential_id)
     response = jsonify(_staff_json(member))
     response.status_code = status
     response.set_cookie(COOKIE, session_id, secure=True, httponly=True, samesite="Strict", path="/")
@@ -76,7 +76,7 @@ def console_page(view):
     return page
 
 
-def _signed_in_member(role: str = "staff") -> dict:
+def _signed_in_member(role: str = "staff"):
     member = current_staff()
     if member is None:
         raise NotSignedIn()
@@ -87,32 +87,33 @@ def _signed_in_member(role: str = "staff") -> dict:
 @bp.get("/staff")
 @console_page
 def console(member):
-    store, now = office().store, office().now()
-    with store.transaction():
-        today = [b for b in store.bookings_on(tokyo(now).date())]
-        keys = [c for c in store.credentials(member["id"]) if not c["revoked_at"]]
-        admin = member["role"] == "admin"
-        team = [dict(m, keys=[c for c in store.credentials(m["id"]) if not c["revoked_at"]]) for m in store.staff_members()] \
+    db, now = store(), office().now()
+    with db.transaction():
+        today = db.bookings_on(tokyo(now).date())
+        keys = [c for c in db.credentials(member.id) if not c.revoked_at]
+        admin = member.role == "admin"
+        team = [{"id": m.id, "name": m.name, "role": m.role, "active": m.active,
+                 "keys": [c for c in db.credentials(m.id) if not c.revoked_at]} for m in db.staff_members()] \
             if admin else []
-        kiosks = [k for k in store.kiosks() if not k.get("revoked_at")] if admin else []
-        refused = [d for d in store.dead_letters() if not d.get("resolved_at")]
-        rooms = store.rooms()
+        kiosks = [k for k in db.kiosks() if not k.revoked_at] if admin else []
+        refused = [d for d in db.dead_letters() if not d.resolved_at and not d.visitor_told]
+        rooms = db.rooms()
     return _page("today", member=member, bookings=today, keys=keys, team=team, kiosks=kiosks, refused=refused,
                  rooms=rooms, tokyo=tokyo, language_names=LANGUAGE_NAMES, last_sweep=office().last_sweep,
-                 grace=office().settings.NO_SHOW_GRACE_MINUTES)
+                 grace=policy().grace_minutes)
 
 
 # -- the day's work ------------------------------------------------------------------------------
 
 BOOKING_ACTIONS = {
-    "attended": lambda store, settings, booking_id, now, actor, body: booking_service.mark_attended(store, booking_id, now, actor),
-    "cancel": lambda store, settings, booking_id, now, actor, body: booking_service.cancel_booking(store, booking_id, now, actor),
-    "reschedule": lambda store, settings, booking_id, now, actor, body: booking_service.reschedule_booking(
-        store, settings, booking_id, moment(body.get("start", "")), now, actor),
-    "room": lambda store, settings, booking_id, now, actor, body: booking_service.change_room(
-        store, booking_id, str(body.get("room", "")), now, actor),
-    "note": lambda store, settings, booking_id, now, actor, body: booking_service.add_note(
-        store, booking_id, str(body.get("note", ""))[:500], now, actor),
+    "attended": lambda db, rules, booking_id, now, actor, body: booking_service.mark_attended(db, booking_id, now, actor),
+    "cancel": lambda db, rules, booking_id, now, actor, body: booking_service.cancel_booking(db, booking_id, now, actor),
+    "reschedule": lambda db, rules, booking_id, now, actor, body: booking_service.reschedule_booking(
+        db, rules, booking_id, moment(body.get("start", "")), now, actor),
+    "room": lambda db, rules, booking_id, now, actor, body: booking_service.change_room(
+        db, booking_id, str(body.get("room", "")), now, actor),
+    "note": lambda db, rules, booking_id, now, actor, body: booking_service.add_note(
+        db, booking_id, str(body.get("note", ""))[:500], now, actor),
 }
 
 
@@ -131,8 +132,8 @@ def booking_action(booking_id, action):
     member = _signed_in_member()
     if action not in BOOKING_ACTIONS:
         raise NotAllowed()
-    booking = BOOKING_ACTIONS[action](office().store, office().settings, booking_id, office().now(),
-                                      f"staff:{member['id']}", body)
+    booking = BOOKING_ACTIONS[action](store(), policy(), booking_id, office().now(),
+                                      f"staff:{member.id}", body)
     return jsonify({"booking": {"booking_id": booking.booking_id, "status": booking.status,
                                 "start": booking.start.isoformat(), "room_id": booking.room_id}})
 
@@ -143,14 +144,14 @@ def booking_action(booking_id, action):
 def invite():
     body = _state_change()
     admin = _signed_in_member("admin")
-    token = staff_service.invite_link(office().store, office().now(), admin, body.get("name"), body.get("role", "staff"))
+    token = staff_service.invite_link(store(), office().now(), admin, body.get("name"), body.get("role", "staff"))
     return jsonify({"url": f"{base_url().rstrip('/')}/staff/setup/{token}", "expires_in_minutes": 15}), 201
 
 
 @bp.post("/api/v1/staff/keys/<credential_id>/revoke")
 def revoke_key(credential_id):
     _state_change()
-    staff_service.revoke_key(office().store, office().now(), _signed_in_member(), credential_id)
+    staff_service.revoke_key(store(), office().now(), _signed_in_member(), credential_id)
     return jsonify({"revoked": credential_id})
 
 
@@ -159,67 +160,64 @@ def member_action(staff_id, action):
     _state_change()
     if action not in ("disable", "enable"):
         raise NotAllowed()
-    staff_service.set_active(office().store, office().now(), _signed_in_member("admin"), staff_id, action == "enable")
+    staff_service.set_active(store(), office().now(), _signed_in_member("admin"), staff_id, action == "enable")
     return jsonify({"staff_id": staff_id, "active": action == "enable"})
 
 
 @bp.get("/staff/setup/<token>")
 def setup(token):
     try:
-        with office().store.transaction():
-            link = staff_service.usable_link(office().store, token, office().now())
+        with store().transaction():
+            link = staff_service.usable_link(store(), token, office().now())
     except LinkUnusable:
         return _page("link_unusable", 410)
-    return _page("setup", token=token, invited_name=link.get("name"))
+    return _page("setup", token=token, invited_name=link.name)
 
 
 @bp.post("/api/v1/staff/register/options")
 def register_options():
     body = _state_change()
-    store, now = office().store, office().now()
+    now = office().now()
     if body.get("link"):
-        answer = staff_service.begin_registration(store, office().challenges, _rp(), now, link_token=str(body["link"]),
-                                                  name=body.get("name"))
+        answer = staff_service.begin_registration(store(), _rp(), now, link_token=str(body["link"]), name=body.get("name"))
     else:
         member = current_staff()
         if member is None:
             raise NotSignedIn()
-        answer = staff_service.begin_registration(store, office().challenges, _rp(), now, staff_id=member["id"])
+        answer = staff_service.begin_registration(store(), _rp(), now, staff_id=member.id)
     return jsonify(answer)
 
 
 @bp.post("/api/v1/staff/register/verify")
 def register_verify():
     body = _state_change()
-    member = staff_service.finish_registration(office().store, office().challenges, _rp(), office().now(),
-                                               str(body.get("challenge_id", "")), body.get("credential") or {},
-                                               body.get("key_name"))
+    member, credential_id = staff_service.finish_registration(
+        store(), _rp(), office().now(), str(body.get("challenge_id", "")), body.get("credential") or {}, body.get("key_name"))
     if current_staff() is not None:
         return jsonify(_staff_json(member)), 201
-    return _signed_in(member, 201)
+    return _signed_in(member, credential_id, 201)
 
 
 @bp.post("/api/v1/staff/signin/options")
 def signin_options():
-    office().limits["signin"].hit(request.remote_addr or "?")
+    limit("signin")
     body = _state_change()
-    return jsonify(staff_service.begin_signin(office().store, office().challenges, _rp(), office().now(),
-                                              str(body.get("name", ""))))
+    return jsonify(staff_service.begin_signin(store(), _rp(), office().now(), str(body.get("name", ""))))
 
 
 @bp.post("/api/v1/staff/signin/verify")
 def signin_verify():
-    office().limits["signin"].hit(request.remote_addr or "?")
+    limit("signin")
     body = _state_change()
-    member = staff_service.finish_signin(office().store, office().challenges, _rp(), office().now(),
-                                         str(body.get("challenge_id", "")), body.get("credential") or {})
-    return _signed_in(member)
+    member, credential_id = staff_service.finish_signin(store(), _rp(), office().now(), str(body.get("challenge_id", "")),
+                                                        body.get("credential") or {})
+    return _signed_in(member, credential_id)
 
 
 @bp.post("/api/v1/staff/signout")
 def signout():
     body = _state_change()
-    staff_service.end_sessions(office().store, office().now(), request.cookies.get(COOKIE), bool(body.get("everywhere")))
+    staff_service.end_sessions(store(), office().now(), request.cookies.get(COOKIE), bool(body.get("everywhere")))
     response = jsonify({"signed_out": True})
     response.delete_cookie(COOKIE, secure=True, httponly=True, samesite="Strict", path="/")
     return response
@@ -229,9 +227,13 @@ def signout():
 def dead_letter_resolve(op_id):
     body = _state_change()
     member = _signed_in_member()
-    letter = kiosk_service.resolve_dead_letter(office().store, office().now(), f"staff:{member['id']}", op_id,
+    kiosk_id = str(body.get("kiosk_id", ""))
+    if not kiosk_id:   # the console of stop 11 sent only the op_id
+        with store().transaction():
+            kiosk_id = next((d.kiosk_id for d in store().dead_letters() if d.op_id == op_id), "")
+    letter = kiosk_service.resolve_dead_letter(store(), office().now(), f"staff:{member.id}", kiosk_id, op_id,
                                                str(body.get("note", "")))
-    return jsonify({"op_id": letter["op_id"], "resolved_at": letter["resolved_at"]})
+    return jsonify({"op_id": letter.op_id, "resolved_at": letter.resolved_at.isoformat()})
 
 
 # -- kiosks (admins) -----------------------------------------------------------------------------------
@@ -240,7 +242,7 @@ def dead_letter_resolve(op_id):
 def kiosk_enroll():
     body = _state_change()
     admin = _signed_in_member("admin")
-    made = kiosk_service.enroll(office().store, office().now(), f"staff:{admin['id']}", str(body.get("name", "")))
+    made = kiosk_service.enroll(store(), office().now(), f"staff:{admin.id}", str(body.get("name", "")))
     made["qr_svg"] = qr_svg(f"{base_url().rstrip('/')}/kiosk?enroll={made['code']}")   # scanned by the tablet: the code is filled in
     return jsonify(made), 201
 
@@ -249,15 +251,15 @@ def kiosk_enroll():
 def kiosk_action(kiosk_id, action):
     _state_change()
     admin = _signed_in_member("admin")
-    store, now, actor = office().store, office().now(), f"staff:{admin['id']}"
+    now, actor = office().now(), f"staff:{admin.id}"
     if action == "reset":
-        return jsonify({"command": kiosk_service.request_reset(store, now, actor, kiosk_id)})
+        return jsonify({"command": kiosk_service.request_reset(store(), now, actor, kiosk_id)})
     if action == "revoke":
-        with store.transaction():
-            record = store.kiosk(id=kiosk_id)
-        if record is None:
+        with store().transaction():
+            kiosk = store().kiosk(kiosk_id)
+        if kiosk is None:
             raise KioskUnknown()
-        kiosk_service.revoke(store, now, actor, record["name"])
+        kiosk_service.revoke(store(), now, actor, kiosk)
         return jsonify({"revoked": kiosk_id})
     raise NotAllowed()
 
@@ -269,11 +271,9 @@ def visitor_lookup():
     """By POST, so a 求職番号 never appears in a URL or an access log."""
     body = _state_change()
     _signed_in_member()
-    standing = office_service.visitor_standing(office().store, office().settings, str(body.get("jobseeker_no", "")),
-                                               office().now())
-    with office().store.transaction():
-        history = office().store.bookings_of(standing["jobseeker_no"])
-    standing["bookings"] = [{"start": b.start.isoformat(), "service": b.service, "status": b.status} for b in history]
+    standing = office_service.visitor_standing(store(), policy(), str(body.get("jobseeker_no", "")), office().now())
+    standing["bookings"] = [{"start": b.start.isoformat(), "service": b.service, "status": b.status,
+                             "reference": b.reference} for b in standing["bookings"]]
     return jsonify(standing)
 
 
@@ -285,7 +285,7 @@ def visitor_restrict():
         until = date.fromisoformat(str(body.get("until", "")))
     except ValueError:
         raise InvalidStaffRequest(S_("The end date is not valid.")) from None
-    office_service.restrict(office().store, office().now(), f"staff:{member['id']}", office().secret,
+    office_service.restrict(store(), office().now(), f"staff:{member.id}", office().secret,
                             str(body.get("jobseeker_no", "")), str(body.get("reason", "")), until)
     return jsonify({"restricted": True}), 201
 
@@ -294,7 +294,7 @@ def visitor_restrict():
 def visitor_lift():
     body = _state_change()
     member = _signed_in_member()
-    lifted = office_service.lift_restriction(office().store, office().now(), f"staff:{member['id']}", office().secret,
+    lifted = office_service.lift_restriction(store(), office().now(), f"staff:{member.id}", office().secret,
                                              str(body.get("jobseeker_no", "")))
     return jsonify({"lifted": lifted})
 
@@ -303,7 +303,7 @@ def visitor_lift():
 @console_page
 def stats_page(member):
     today = tokyo(office().now()).date()
-    rows = stats_service.weekly(office().store, today - timedelta(weeks=12), today + timedelta(weeks=4))
+    rows = stats_service.weekly(store(), today - timedelta(weeks=12), today + timedelta(weeks=4))
     return _page("stats", member=member, weeks=rows, language_names=LANGUAGE_NAMES)
 
 
@@ -315,8 +315,8 @@ def day_csv():
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         day = tokyo(office().now()).date()
-    with office().store.transaction():
-        found = office().store.bookings_on(day)
+    with store().transaction():
+        found = store().bookings_on(day)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["time", "room_id", "name", "jobseeker_no", "language", "interpreter", "assistant", "status", "service"])
@@ -332,12 +332,7 @@ def day_csv():
 @console_page
 def audit_page(member):
     staff_service.require_role(member, "admin")
-    log = office().store.audit
-    entries = []
-    for name, number, line in log.entries():
-        try:
-            entries.append(json.loads(line))
-        except ValueError:
-            entries.append({"at": "", "actor": "", "action": f"(unreadable: {name} line {number})", "details": {}})
-    entries = entries[-200:]
-    return _page("audit", member=member, check=log.verify(), entries=list(reversed(entries)))
+    with store().transaction():
+        entries = store().audit_entries(limit=200)
+        check = store().verify_audit().as_dict()
+    return _page("audit", member=member, check=check, entries=entries)

@@ -8,9 +8,9 @@ from ..domain.errors import S_, InvalidStaffRequest, NotAllowed
 from ..domain.events import EVENT_KINDS
 from ..services import office as office_service
 from ..services import rules as office_service_rules
-from ..services.policy import all_terms_versions
+from ..services.policy import all_terms_versions, policy_of
 from ..services.week import week_units
-from . import office
+from . import office, policy, store
 from .staff import _page, _signed_in_member, _state_change, console_page, moment
 
 bp = Blueprint("staff_settings", __name__)
@@ -32,7 +32,7 @@ def week(member):
     except ValueError:
         monday = today
     monday -= timedelta(days=monday.weekday())
-    days = week_units(office().store, office().settings, monday, office().now())
+    days = week_units(store(), policy(), monday, office().now())
     return _page("week", member=member, days=days, monday=monday, previous=monday - timedelta(days=7),
                  following=monday + timedelta(days=7), tokyo=tokyo)
 
@@ -40,25 +40,26 @@ def week(member):
 @bp.get("/staff/settings")
 @console_page
 def settings_page(member):
-    store, now = office().store, office().now()
-    with store.transaction():
-        rooms, closures, events = store.rooms(), sorted(store.closures().items()), store.events()
-        terms = sorted(all_terms_versions(store), key=lambda v: (v.doc, v.effective_from))
+    db, now = store(), office().now()
+    with db.transaction():
+        rooms, closures, events = db.rooms(), sorted(db.closures().items()), db.events()
+        terms = sorted(all_terms_versions(db), key=lambda v: (v.doc, v.effective_from))
+    rules = policy()
     return _page("settings", member=member, rooms=rooms, closures=closures,
                  events=[e for e in events if e.end > now], terms=terms, kinds=EVENT_KINDS,
-                 settings=office().settings, tokyo=tokyo)
+                 settings={name: rules.setting(name) for name in office_service_rules.EDITABLE}, tokyo=tokyo)
 
 
 def _admin_change():
     body = _state_change()
     member = _signed_in_member("admin")
-    return body, f"staff:{member['id']}"
+    return body, f"staff:{member.id}"
 
 
 @bp.post("/api/v1/staff/rooms")
 def room_add():
     body, actor = _admin_change()
-    room = office_service.add_room(office().store, office().now(), actor, str(body.get("app", "")),
+    room = office_service.add_room(store(), office().now(), actor, str(body.get("app", "")),
                                    str(body.get("meeting_id", "")), str(body.get("counselor", "")) or None)
     return jsonify({"room": room.to_record()}), 201
 
@@ -68,7 +69,7 @@ def room_action(room_id, action):
     _, actor = _admin_change()
     if action not in ("enable", "disable"):
         raise NotAllowed()
-    room = office_service.set_room_active(office().store, office().now(), actor, room_id, action == "enable")
+    room = office_service.set_room_active(store(), office().now(), actor, room_id, action == "enable")
     return jsonify({"room": room.to_record()})
 
 
@@ -76,14 +77,14 @@ def room_action(room_id, action):
 def closure_add():
     body, actor = _admin_change()
     day = _date(body.get("day"))
-    office_service.add_closure(office().store, office().now(), actor, day, str(body.get("note", ""))[:100])
+    office_service.add_closure(store(), office().now(), actor, day, str(body.get("note", ""))[:100])
     return jsonify({"closure": day.isoformat()}), 201
 
 
 @bp.post("/api/v1/staff/closures/<day>/remove")
 def closure_remove(day):
     _, actor = _admin_change()
-    office_service.remove_closure(office().store, office().now(), actor, _date(day))
+    office_service.remove_closure(store(), office().now(), actor, _date(day))
     return jsonify({"removed": day})
 
 
@@ -94,7 +95,7 @@ def event_add():
         capacity = int(body.get("capacity", 0))
     except (TypeError, ValueError):
         raise InvalidStaffRequest(S_("The number of seats is not valid.")) from None
-    event = office_service.add_event(office().store, office().now(), actor, str(body.get("kind", "")),
+    event = office_service.add_event(store(), office().now(), actor, str(body.get("kind", "")),
                                      str(body.get("title", ""))[:120], moment(body.get("start")), moment(body.get("end")),
                                      capacity, str(body.get("app", "")), str(body.get("meeting_id", "")))
     return jsonify({"event_id": event.id}), 201
@@ -103,7 +104,7 @@ def event_add():
 @bp.post("/api/v1/staff/events/<event_id>/cancel")
 def event_cancel(event_id):
     body, actor = _admin_change()
-    office_service.cancel_event(office().store, office().now(), actor, event_id, str(body.get("reason", "")))
+    office_service.cancel_event(store(), office().now(), actor, event_id, str(body.get("reason", "")))
     return jsonify({"cancelled": event_id})
 
 
@@ -111,15 +112,15 @@ def event_cancel(event_id):
 def terms_publish():
     body, actor = _admin_change()
     texts = {lang: str(body.get(lang, "")) for lang in ("ja", "en") if str(body.get(lang, "")).strip()}
-    record = office_service.publish_terms(office().store, office().now(), actor, str(body.get("doc", "")),
+    record = office_service.publish_terms(store(), office().now(), actor, str(body.get("doc", "")),
                                           str(body.get("version", "")).strip()[:40], _date(body.get("effective_from")), texts)
-    return jsonify({"terms": {k: record[k] for k in ("doc", "version", "effective_from")}}), 201
+    return jsonify({"terms": {"doc": record.doc, "version": record.version,
+                              "effective_from": record.effective_from.isoformat()}}), 201
 
 
 @bp.post("/api/v1/staff/rules")
 def rules_change():
     body, actor = _admin_change()
-    office_service_rules.change_rules(office().store, office().now(), actor, body)
-    state = office()
-    state.settings = office_service_rules.with_overrides(state.base_settings, state.store)
-    return jsonify({name: getattr(state.settings, name) for name in office_service_rules.EDITABLE})
+    office_service_rules.change_rules(store(), office().now(), actor, body)
+    rules = policy_of(store(), office().settings)
+    return jsonify({name: rules.setting(name) for name in office_service_rules.EDITABLE})

@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 
 from kiosk.tokens import read_join_token
-from tests.e2e.conftest import answer_yes, decode_slip_qr, enroll, shot, wait_until
+from tests.e2e.conftest import answer_yes, decode_slip_qr, enroll, server_bookings, shot, wait_until
 
 
 def walk_to_time(page, lang_label="日本語", service="counseling"):
@@ -41,8 +41,6 @@ def test_a_full_online_booking_prints_a_slip_whose_qr_carries_room_and_time(page
     url = decode_slip_qr(page, tmp_path)
     claims = read_join_token("e2e-secret", url.rsplit("/j/", 1)[1])
     assert claims["r"] == room_on_slip
-    store = e2e_app.extensions["madoguchi"].store
-    with store.transaction():
-        booked = [b for b in store.all_bookings()]
+    booked = server_bookings(e2e_app)
     assert len(booked) == 1 and booked[0].jobseeker_no == "28010-12345" and booked[0].language == lang
     assert booked[0].room_id == room_on_slip and booked[0].start == datetime.fromisoformat(claims["s"])

@@ -31,7 +31,8 @@ def test_a_remote_reset_from_the_console_sends_the_outbox_then_wipes_the_visitor
     store = e2e_app.extensions["madoguchi"].store
     for _ in range(50):                                           # the kiosk reports it done; the console forgets it
         with store.transaction():
-            if not store.kiosks()[0].get("commands"):
-                break
+            (kiosk,) = store.kiosks()
+        if not kiosk.commands:
+            break
         page.wait_for_timeout(200)
-    assert not store.kiosks()[0].get("commands")
+    assert not kiosk.commands

@@ -111,7 +111,7 @@ def test_a_lost_response_is_replayed_as_a_duplicate_and_books_once(page, context
 def test_a_revoked_kiosk_keeps_its_outbox_and_says_it_needs_enrollment(page, e2e_app):
     enroll(page, e2e_app)
     office = e2e_app.extensions["madoguchi"]
-    kiosk_service.revoke(office.store, office.now(), "test", "入口")
+    kiosk_service.revoke(office.store, office.now(), "test", kiosk_service.kiosk_named(office.store, "入口"))
     walk_to_time(page)
     book_first_slot(page)
     wait_until(page, "document.querySelector('#status').textContent.length > 0")

@@ -7,7 +7,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from kiosk.i18n import CATALOGS, NATIVE_NAMES
-from tests.e2e.conftest import answer_yes, assert_accessible, enroll, shot, wait_until
+from tests.e2e.conftest import answer_yes, assert_accessible, enroll, server_bookings, shot, wait_until
 from tests.e2e.test_kiosk_flow import fill_details
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,7 +90,5 @@ def test_the_whole_kiosk_flow_reads_in_the_visitors_language(page, e2e_app, lang
     page.click("#book")
     page.wait_for_selector('[data-screen="slip"]:not([hidden])')
     check_screen(page, lang, "slip")
-    store = e2e_app.extensions["madoguchi"].store
-    with store.transaction():
-        (booking,) = list(store.all_bookings())
+    (booking,) = server_bookings(e2e_app)
     assert booking.language == lang and booking.consent["language"] == lang

@@ -4,6 +4,7 @@ from datetime import datetime
 import requests
 
 from kiosk.services.bookings import reschedule_booking
+from kiosk.services.policy import policy_of
 from tests.e2e.conftest import assert_accessible, decode_slip_qr, enroll, shot
 from tests.e2e.test_kiosk_flow import fill_details, walk_to_time
 from tests.factories import make_payload
@@ -34,7 +35,7 @@ def test_a_reschedule_on_the_server_shows_old_and_new_time_after_a_reload(phone,
     phone.goto(booking["join_url"])
     old_time = phone.inner_text(".slip-time")
     office = e2e_app.extensions["madoguchi"]
-    reschedule_booking(office.store, office.settings, booking["booking_id"], datetime.fromisoformat(starts[7]),
+    reschedule_booking(office.store, policy_of(office.store, office.settings), booking["booking_id"], datetime.fromisoformat(starts[7]),
                        office.now(), "staff:test")
     phone.reload()
     assert "moved to a new time" in phone.inner_text("h1")

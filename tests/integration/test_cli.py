@@ -3,9 +3,9 @@ import json
 from datetime import timedelta
 
 from kiosk.services import office as office_service
-from kiosk.services.bookings import Context, create_booking
-from kiosk.storage import Store
-from tests.factories import NOW, make_payload
+from kiosk.services.bookings import create_booking
+from tests.factories import NOW, context, make_payload
+from tests.stores import open_backend
 
 
 def run_json(runner, *args):
@@ -39,7 +39,7 @@ def test_a_closure_day_closes_the_calendar(runner, client):
 
 
 def test_a_days_bookings_are_listed_for_staff_scripts(runner, office, two_rooms):
-    ctx = Context(office.settings, office.secret, "http://kiosk.test")
+    ctx = context(office)
     create_booking(office.store, ctx, make_payload(name="山田 花子", jobseeker_no="28010-11111"), NOW)
     listed = run_json(runner, "bookings", "list", "--date", "2026-12-03")
     assert [(b["name"], b["jobseeker_no"], b["status"], b["start"]) for b in listed] == [
@@ -51,6 +51,8 @@ def test_the_demo_office_is_cleared(tmp_path, clock):
     from app import create_app
     app = create_app({"KIOSK_DATA_DIR": str(tmp_path / "demo"), "SECRET_KEY": "x", "CLOCK": clock})
     runner = app.test_cli_runner()
+    assert run_json(runner, "room", "list") == []                  # only `python app.py` seeds by itself
+    assert run_json(runner, "demo")["seeded"] is True
     assert len(run_json(runner, "room", "list")) == 2
     assert len(run_json(runner, "event", "list")) == 1
     assert run_json(runner, "demo", "--clear") == {"rooms_removed": 2, "events_removed": 1}
@@ -60,7 +62,7 @@ def test_the_demo_office_is_cleared(tmp_path, clock):
 
 
 def test_the_sweep_marks_no_shows_and_records_strikes(runner, office, clock, two_rooms):
-    ctx = Context(office.settings, office.secret, "http://kiosk.test")
+    ctx = context(office)
     booking, _ = create_booking(office.store, ctx, make_payload(jobseeker_no="28010-22222"), NOW)
     clock.now = booking.start + timedelta(minutes=9)
     assert run_json(runner, "sweep") == {"no_show": []}
@@ -97,7 +99,7 @@ def test_a_staff_restriction_refuses_bookings_until_lifted(runner, client, two_r
 
 def test_the_audit_log_names_no_jobseeker_number(runner, data_dir):
     run_json(runner, "visitor", "restrict", "28010-44444", "--reason", "r", "--until", "2026-12-31")
-    text = "".join(p.read_text() for p in data_dir.glob("audit-*.jsonl"))
+    text = "".join(p.read_text() for p in data_dir.glob("offices/main/audit/*.jsonl"))
     assert "visitor.restrict" in text and "44444" not in text
 
 
@@ -121,7 +123,7 @@ def test_publishing_new_terms_makes_consent_to_the_old_ones_outdated(runner, cli
 def test_a_broken_audit_chain_fails_verify(runner, data_dir):
     run_json(runner, "closure", "add", "2026-12-04")
     run_json(runner, "closure", "add", "2026-12-07")
-    path = next(data_dir.glob("audit-*.jsonl"))
+    path = next(data_dir.glob("offices/main/audit/*.jsonl"))
     path.write_text(path.read_text().replace("2026-12-04", "2026-12-11"))
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "BROKEN" in result.output
@@ -131,11 +133,38 @@ def test_a_backup_taken_while_the_server_runs_holds_every_booking_it_confirmed(r
     booked = client.post("/api/v1/bookings", json=make_payload())
     assert booked.status_code == 201                      # in the server's journal, perhaps not yet in its day file
     copy = run_json(runner, "backup", str(tmp_path / "copy"))
-    assert "config.json" in copy["files"] and "bookings/2026-12/2026-12-03.json" in copy["files"]
-    restored = Store(tmp_path / "copy")
+    assert "offices/main/office.json" in copy["files"]
+    backend = open_backend(tmp_path / "copy")
+    restored = backend.office()
     with restored.transaction():
         assert restored.booking(booked.json["booking"]["booking_id"]).status == "confirmed"
         assert len(restored.rooms()) == 2
-    restored.close()
+        assert restored.verify_audit().ok
+    backend.close()
     again = runner.invoke(args=["backup", str(tmp_path / "copy")])
     assert again.exit_code == 1 and "not empty" in again.output
+
+
+def _flask(tmp_path, *args, **env):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    environ = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "fresh"), "SECRET_KEY": "", **env}
+    return subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "app", *args], capture_output=True,
+                          text=True, env=environ, cwd=Path(__file__).parents[2])
+
+
+def test_help_and_translate_touch_no_data(tmp_path):
+    for args in (("--help",), ("translate", "--help"), ("translate", "status")):
+        assert _flask(tmp_path, *args).returncode == 0
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_a_command_closes_its_store_so_its_change_is_in_the_files(tmp_path):
+    result = _flask(tmp_path, "closure", "add", "2026-12-04", "--json")
+    assert result.returncode == 0, result.stderr
+    journal = tmp_path / "fresh" / "journal"
+    assert all(p.stat().st_size == 0 for p in journal.glob("*.log"))
+    assert "2026-12-04" in (tmp_path / "fresh" / "offices" / "main" / "office.json").read_text()
+    assert not list((tmp_path / "fresh" / "offices").rglob("rooms*")) and not (tmp_path / "fresh" / "secret_key").exists()

@@ -56,9 +56,19 @@ def test_an_announced_cancel_is_not_a_strike(client, runner, clock):
 
 
 def test_cancels_are_rate_limited_per_address(client):
-    _, token = booked(client)
-    codes = [client.post(f"/api/v1/join/{token}/cancel", json={"last4": "0000"}).status_code for _ in range(11)]
+    tokens = [booked(client, start=f"2026-12-0{3 + i % 2}T1{i // 2}:00:00+09:00")[1] for i in range(4)]
+    codes = [client.post(f"/api/v1/join/{tokens[i % 4]}/cancel", json={"last4": "0000"}).status_code for i in range(11)]
     assert codes[:10] == [403] * 10 and codes[10] == 429
+
+
+def test_a_booking_takes_five_tries_at_its_digits_an_hour_whatever_the_address(client):
+    booking, token = booked(client, jobseeker_no="28010-77889")
+    codes = [client.post(f"/api/v1/join/{token}/cancel", json={"last4": "0000"},
+                         environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code for i in range(6)]
+    assert codes == [403] * 5 + [429]
+    right = client.post(f"/api/v1/join/{token}/cancel", json={"last4": "7889"}, environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert right.status_code == 429                      # then only the staff (or a phone call) can cancel it
+    assert client.get(f"/api/v1/join/{token}").json["booking"]["status"] == "confirmed"
 
 
 def test_phone_bookings_are_rate_limited_per_address(tmp_path, clock):

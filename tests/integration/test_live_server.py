@@ -7,9 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from datetime import date
+
 from kiosk.services import office as office_service
-from kiosk.storage import Store
-from tests.factories import NOW, day_records, make_payload
+from tests.factories import NOW, make_payload
+from tests.stores import open_backend, stored_bookings
 from tests.live_api import bookable_starts, live_consent
 from tests.server_process import start_server, stop
 
@@ -28,8 +30,7 @@ def test_twenty_threads_racing_for_the_last_unit_book_it_exactly_once(live_serve
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * 19
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"slot_full"}
-    stored = day_records(data_dir)
-    assert len(stored) == 1
+    assert len(stored_bookings(data_dir, date(2026, 12, 3))) == 1
 
 
 def test_the_same_booking_id_sent_twice_at_once_gives_one_booking(live_server, office, data_dir):
@@ -45,7 +46,7 @@ def test_the_same_booking_id_sent_twice_at_once_gives_one_booking(live_server, o
         a, b = pool.map(send, range(2))
     assert sorted([a.status_code, b.status_code]) == [200, 201]
     assert a.json() == b.json()
-    assert len(day_records(data_dir)) == 1
+    assert len(stored_bookings(data_dir, date(2026, 12, 3))) == 1
 
 
 def test_a_second_server_on_the_same_data_directory_refuses_to_start(tmp_path):
@@ -62,10 +63,10 @@ def test_a_second_server_on_the_same_data_directory_refuses_to_start(tmp_path):
 
 def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
     data_dir = tmp_path / "data"
-    store = Store(data_dir)
+    backend = open_backend(data_dir)
     for i in range(6):
-        office_service.add_room(store, NOW, "test", "zoom", f"8450000{i:04d}")
-    store.close()
+        office_service.add_room(backend.office(), NOW, "test", "zoom", f"8450000{i:04d}")
+    backend.close()
     server = start_server(data_dir, DEMO=0, RATE_LIMIT_BOOKINGS_PER_MINUTE=0)
     slots = bookable_starts(server.url, 28, each_free_unit=True)
     agreed = live_consent(server.url)
@@ -98,12 +99,12 @@ def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
         w.join(15)
     assert len(acknowledged) >= 60
 
-    for path in data_dir.glob("bookings/*/*.json"):
+    for path in data_dir.glob("offices/main/bookings/*/*.json"):
         json.loads(path.read_text())  # never a torn file
 
     restarted = start_server(data_dir, port=int(server.url.rsplit(":", 1)[1]), DEMO=0, RATE_LIMIT_BOOKINGS_PER_MINUTE=0)
     try:
-        reopened = Store(data_dir)
+        reopened = open_backend(data_dir).office()
         with reopened.transaction():
             for booking_id, answer in acknowledged.items():
                 stored = reopened.booking(booking_id)
@@ -116,7 +117,7 @@ def test_every_acknowledged_booking_survives_a_kill_9(tmp_path):
             if payload["booking_id"] in acknowledged:
                 assert r.status_code == 200 and r.json()["booking"] == acknowledged[payload["booking_id"]]
         with reopened.transaction():
-            ids = [b.booking_id for b in reopened.all_bookings()]
+            ids = [b.booking_id for b in reopened.bookings_between(date.min, date.max)]
         assert len(ids) == len(set(ids)) == len(sent)
         assert not list(data_dir.rglob(".*.tmp"))  # a temp file left by the crash is cleared at start
     finally:
@@ -130,7 +131,7 @@ def test_the_server_sweeps_no_shows_by_itself(tmp_path):
     from tests.factories import make_booking
 
     data_dir = tmp_path / "data"
-    store = Store(data_dir)
+    store = open_backend(data_dir).office()
     started = datetime.now(TOKYO) - timedelta(minutes=30)
     missed = make_booking(start=started)
     recent = make_booking(start=datetime.now(TOKYO) - timedelta(minutes=2))
@@ -167,3 +168,19 @@ def test_a_fresh_server_prints_a_code_that_enrolls_the_demo_kiosk(tmp_path):
         assert len(requests.get(f"{server.url}/api/v1/events", timeout=10).json()["events"]) == 1
     finally:
         stop(server)
+
+
+def test_a_stopped_server_has_written_everything_into_its_files(tmp_path):
+    data_dir = tmp_path / "data"
+    backend = open_backend(data_dir)
+    office_service.add_room(backend.office(), NOW, "test", "zoom", "84500000001")
+    backend.close()
+    server = start_server(data_dir, DEMO=0)
+    booked = requests.post(f"{server.url}/api/v1/bookings", timeout=10, json=make_payload(
+        start=bookable_starts(server.url, 28)[0], consent=live_consent(server.url))).json()["booking"]
+    assert any(p.stat().st_size for p in (data_dir / "journal").glob("*.log"))   # journaled, not yet in its file
+    stop(server)                                                                  # SIGTERM
+    assert server.returncode == 0
+    assert all(p.stat().st_size == 0 for p in (data_dir / "journal").glob("*.log"))
+    day = booked["start"][:10]
+    assert booked["booking_id"] in (data_dir / "offices/main/bookings" / day[:7] / f"{day}.json").read_text()

@@ -1,10 +1,11 @@
 """C9: personal data is purged RETENTION_DAYS after the session; the bookings stay for statistics."""
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from tests.factories import NOW, day_records, make_payload
+from tests.factories import NOW, make_payload
+from tests.stores import stored_bookings
 
 pytestmark = pytest.mark.usefixtures("two_rooms")
 
@@ -21,11 +22,12 @@ def test_personal_fields_go_after_the_retention_period_and_the_booking_stays(cli
                                                               jobseeker_no="28010-22222")).json["booking"]
     clock.now = NOW + timedelta(days=93)                   # Dec 3 is 91 days ago; Dec 10 only 84
     assert purge(runner)["purged"] == 1
-    records = {r["booking_id"]: r for day in ("2026-12-03", "2026-12-10") for r in day_records(data_dir, day).values()}
-    assert "name" not in records[old["booking_id"]] and "jobseeker_no" not in records[old["booking_id"]]
-    assert records[old["booking_id"]]["status"] == "confirmed" and records[old["booking_id"]]["language"] == "ja"
-    assert records[later["booking_id"]]["jobseeker_no"] == "28010-22222"
-    assert "11111" not in "".join(p.read_text() for p in data_dir.glob("bookings/*/*.json"))
+    stored = {b.booking_id: b for day in (date(2026, 12, 3), date(2026, 12, 10)) for b in stored_bookings(data_dir, day)}
+    assert stored[old["booking_id"]].name is None and stored[old["booking_id"]].jobseeker_no is None
+    assert stored[old["booking_id"]].status == "confirmed" and stored[old["booking_id"]].language == "ja"
+    assert stored[later["booking_id"]].jobseeker_no == "28010-22222"
+    # Checkpointed when the command closed its store: the number is gone from every file, indexes and journal too.
+    assert "11111" not in "".join(p.read_text() for p in data_dir.rglob("*") if p.is_file() and "audit" not in p.parts)
     assert purge(runner)["purged"] == 0                    # already done: the next day's run reads only new days
-    log = "".join(p.read_text() for p in data_dir.glob("audit-*.jsonl"))
+    log = "".join(p.read_text() for p in data_dir.glob("offices/main/audit/*.jsonl"))
     assert "retention.purge" in log and runner.invoke(args=["audit", "verify"]).exit_code == 0

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import NOW, make_payload
+from kiosk.domain.staff import StaffMember
+from tests.factories import NOW, context, make_payload
 from tests.webauthn_authenticator import SoftAuthenticator
 
 ORIGIN = "https://localhost"
@@ -45,6 +46,11 @@ def admin_key(app, client, runner):
     assert register(client, key, setup_token(runner)).status_code == 201
     post(client, "/api/v1/staff/signout", {})
     return key
+
+
+def audit_logs(app):
+    """The office's monthly audit log files."""
+    return list((app.extensions["madoguchi"].settings.data_dir / "offices" / "main" / "audit").glob("*.jsonl"))
 
 
 def console(client):
@@ -113,7 +119,7 @@ def test_the_credential_of_another_user_is_refused(admin_key, app, client, runne
     store, office = app.extensions["madoguchi"].store, app.extensions["madoguchi"]
     from kiosk.services import staff as staff_service
     with store.transaction():
-        store.save_staff({"id": "s2", "name": "佐藤 職員", "role": "staff", "active": True, "created_at": NOW.isoformat()})
+        store.save_staff(StaffMember(id="s2", name="佐藤 職員", role="staff", created_at=NOW))
         token = staff_service._new_link(store, office.now(), "invite", "staff", "佐藤 職員", "s2")
     assert register(client, other, token, name="佐藤 職員").status_code == 201
     post(client, "/api/v1/staff/signout", {})
@@ -186,7 +192,7 @@ def test_console_actions_show_on_the_phone_page_and_in_availability_and_in_the_a
     assert client.get(f"/api/v1/join/{other_token}").json["booking"]["status"] == "attended"
     result = runner.invoke(args=["audit", "verify", "--json"])
     assert result.exit_code == 0
-    log = "".join(p.read_text() for p in sorted(runner.app.extensions["madoguchi"].store.dir.glob("audit-*.jsonl")))
+    log = "".join(p.read_text() for p in sorted(audit_logs(runner.app)))
     for action in ("booking.reschedule", "booking.note", "booking.cancel", "booking.attended"):
         assert action in log
 
@@ -219,7 +225,7 @@ def test_a_revoked_key_signs_nobody_in(admin_key, signed_in, app):
     store = app.extensions["madoguchi"].store
     with store.transaction():
         (key,) = store.credentials()
-    assert post(signed_in, f"/api/v1/staff/keys/{key['id']}/revoke", {}).status_code == 200
+    assert post(signed_in, f"/api/v1/staff/keys/{key.id}/revoke", {}).status_code == 200
     post(signed_in, "/api/v1/staff/signout", {})
     assert sign_in(signed_in, admin_key).status_code == 401
 
@@ -231,8 +237,8 @@ def test_a_disabled_account_is_signed_out_at_once(signed_in, app):
     assert 'data-mode="today"' in console(colleague)
     store = app.extensions["madoguchi"].store
     with store.transaction():
-        member = store.staff_by_name("佐藤 職員")
-    assert post(signed_in, f"/api/v1/staff/members/{member['id']}/disable", {}).status_code == 200
+        member = store.staff_named("佐藤 職員")
+    assert post(signed_in, f"/api/v1/staff/members/{member.id}/disable", {}).status_code == 200
     assert 'data-mode="today"' not in console(colleague)
 
 
@@ -247,7 +253,7 @@ def test_visitors_are_looked_up_restricted_and_lifted_without_the_number_in_a_ur
     refused = client.post("/api/v1/bookings", json=make_payload(jobseeker_no=number, start="2026-12-04T10:00:00+09:00"))
     assert refused.status_code == 403 and refused.json["error"]["code"] == "restricted"
     assert post(client, "/api/v1/staff/visitors/lift", {"jobseeker_no": number}).json["lifted"] == 1
-    log = "".join(p.read_text() for p in client.application.extensions["madoguchi"].store.dir.glob("audit-*.jsonl"))
+    log = "".join(p.read_text() for p in audit_logs(client.application))
     assert "54321" not in log
 
 
@@ -265,8 +271,7 @@ def test_statistics_count_by_week_without_identifiers_and_the_csv_is_for_staff(s
 def test_the_audit_page_shows_the_chain_check_and_names_a_tampered_line(signed_in, client):
     page = client.get("/staff/audit", base_url=ORIGIN, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'data-ok="true"' in page and "staff.signed_in" in page
-    store = client.application.extensions["madoguchi"].store
-    path = sorted(store.dir.glob("audit-*.jsonl"))[0]
+    path = sorted(audit_logs(client.application))[0]
     lines = path.read_text().splitlines()
     lines[0] = lines[0].replace("staff.setup_link", "staff.setup_lenk")
     path.write_text("\n".join(lines) + "\n")
@@ -324,8 +329,8 @@ def test_the_week_view_shows_free_booked_and_kiosk_held_units(signed_in, client,
     booked_today_or_later(client)                                   # Dec 3, 10:30
     kiosk_service.enroll(office.store, office.now(), "test", "入口")
     with office.store.transaction():
-        kiosk_id = office.store.kiosks()[0]["id"]
-    kiosk_service.top_up_leases(office.store, office.settings, kiosk_id, office.now(), office.secret, "http://x")
+        kiosk = office.store.kiosks()[0]
+    kiosk_service.top_up_leases(office.store, context(office), kiosk, office.now())
     page = client.get("/staff/week?from=2026-11-30", base_url=ORIGIN, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "unit-booked" in page and "unit-free" in page and "held by 入口" in page
 

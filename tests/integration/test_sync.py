@@ -1,6 +1,6 @@
 """POST /api/v1/sync against the live server and real files (sync.md)."""
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import requests
 
@@ -29,8 +29,8 @@ def test_an_enrollment_code_gives_a_token_once(live_server, office):
     assert first.status_code == 201 and first.json()["name"] == "entrance" and first.json()["token"]
     assert again.status_code == 400 and again.json()["error"]["code"] == "invalid_code"
     with office.store.transaction():
-        stored = office.store.kiosk(name="entrance")
-    assert first.json()["token"] not in str(stored) and stored["token_hash"]
+        stored = office.store.kiosk_named("entrance")
+    assert first.json()["token"] not in str(stored) and stored.token_hash
 
 
 def test_an_expired_enrollment_code_is_refused(live_server, office, clock):
@@ -56,8 +56,8 @@ def test_a_batch_mixing_valid_duplicate_and_refused_ops_answers_each_in_order(li
     assert body["results"][2]["result"]["slip_svg"].startswith("<svg")   # asked for: the visitor waits
     assert "slip_svg" not in body["results"][0]["result"]
     with office.store.transaction():
-        letters = office.store.dead_letters(kiosk_service.authenticate(office.store, kiosk.token)["id"])
-    assert {d["op_id"] for d in letters} == {taken["op_id"], bad["op_id"]}
+        letters = office.store.dead_letters(kiosk_service.authenticate(office.store, kiosk.token).id)
+    assert {d.op_id for d in letters} == {taken["op_id"], bad["op_id"]}
 
 
 def test_a_lost_response_is_answered_duplicate_with_the_same_booking(live_server, office, data_dir):
@@ -87,7 +87,7 @@ def test_a_malformed_batch_is_400_and_applies_nothing(live_server, office):
 def test_a_wrong_or_revoked_token_is_401(live_server, office):
     kiosk = enroll(office, live_server)
     assert kiosk.push().status_code == 200
-    kiosk_service.revoke(office.store, NOW, "test", "entrance")
+    kiosk_service.revoke(office.store, NOW, "test", kiosk_service.kiosk_named(office.store, "entrance"))
     kiosk.op("booking.create", make_payload())
     r = kiosk.push()
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
@@ -186,16 +186,17 @@ def test_two_offline_kiosks_and_a_phone_never_double_book(live_server, office, c
 def test_kill_9_during_a_stream_of_syncs_loses_nothing_and_doubles_nothing(tmp_path):
     import signal
 
-    from kiosk.storage import Store
     from tests.server_process import start_server, stop
+    from tests.stores import open_backend
 
     data_dir = tmp_path / "data"
-    store = Store(data_dir)
+    backend = open_backend(data_dir)
+    store = backend.office()
     for i in range(8):
         office_service.add_room(store, NOW, "test", "zoom", f"8452000{i:04d}")
     # The server runs on the real clock: the code must be valid now, not at the tests' fixed NOW.
     code = kiosk_service.enroll(store, datetime.now(TOKYO), "test", "entrance")["code"]
-    store.close()
+    backend.close()
     settings = dict(DEMO=0, LEASE_UNITS_PER_DAY=0)
     server = start_server(data_dir, **settings)
     port = int(server.url.rsplit(":", 1)[1])
@@ -230,9 +231,9 @@ def test_kill_9_during_a_stream_of_syncs_loses_nothing_and_doubles_nothing(tmp_p
             kiosk.push()
         assert kiosk.outbox == [] and kiosk.dead_letter == []
         assert set(kiosk.confirmed) == {op["op_id"] for op in created}
-        reopened = Store(data_dir)
+        reopened = open_backend(data_dir).office()
         with reopened.transaction():
-            stored = list(reopened.all_bookings())
+            stored = list(reopened.bookings_between(date.min, date.max))
             for op_id, result in applied_before_crash.items():
                 assert reopened.booking(result["booking_id"]).room_id == result["room_id"]
         ids = [b.booking_id for b in stored]

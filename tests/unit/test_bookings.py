@@ -6,24 +6,34 @@ from kiosk.domain.errors import InvalidTransition
 from tests.factories import make_booking
 
 START = make_booking().start
+GRACE = timedelta(minutes=10)   # the terms' ten minutes (NO_SHOW_GRACE_MINUTES' default)
 
 
 def test_a_confirmed_booking_is_not_a_no_show_one_second_before_ten_minutes():
-    assert not make_booking().due_for_no_show(START + timedelta(minutes=9, seconds=59))
+    assert not make_booking().due_for_no_show(START + timedelta(minutes=9, seconds=59), GRACE)
 
 
 def test_a_confirmed_booking_becomes_a_no_show_at_exactly_ten_minutes():
-    assert make_booking().due_for_no_show(START + timedelta(minutes=10))
+    assert make_booking().due_for_no_show(START + timedelta(minutes=10), GRACE)
 
 
 def test_a_checked_in_visitor_is_never_a_no_show():
     booking = make_booking().check_in(START - timedelta(minutes=5))
-    assert not booking.due_for_no_show(START + timedelta(hours=1))
+    assert not booking.due_for_no_show(START + timedelta(hours=1), GRACE)
+
+
+def test_a_booking_the_office_learned_of_after_its_start_never_becomes_a_no_show():
+    assert not make_booking(arrived_late=True).due_for_no_show(START + timedelta(hours=1), GRACE)
+
+
+def test_attended_can_be_undone_back_to_confirmed():
+    booking = make_booking().mark_attended(START, "staff").undo_attended(START, "staff")
+    assert booking.status == "confirmed" and [h["status"] for h in booking.history] == ["attended", "confirmed"]
 
 
 def test_cancelled_and_attended_bookings_are_not_swept():
-    assert not make_booking().cancel(START, "staff").due_for_no_show(START + timedelta(hours=1))
-    assert not make_booking().mark_attended(START, "staff").due_for_no_show(START + timedelta(hours=1))
+    assert not make_booking().cancel(START, "staff").due_for_no_show(START + timedelta(hours=1), GRACE)
+    assert not make_booking().mark_attended(START, "staff").due_for_no_show(START + timedelta(hours=1), GRACE)
 
 
 def test_each_change_is_kept_in_the_history():

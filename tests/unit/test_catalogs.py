@@ -118,3 +118,27 @@ def test_the_staff_pages_use_only_known_staff_string_keys():
     prefixes = {key for key in used if key.endswith("_")}
     used = (used - prefixes) | {f"{p}{v}" for p, values in families.items() for v in values}
     assert prefixes == set(families) and used <= set(STAFF_STRINGS), sorted(used - set(STAFF_STRINGS))
+
+
+def _marked(config: str, keywords: dict) -> set:
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    with open(ROOT / config) as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    found = extract_from_dir(str(ROOT / "kiosk"), [(p.replace("kiosk/", "", 1), m) for p, m in method_map
+                                                    if p.startswith("kiosk/")], options_map, keywords=keywords)
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+def test_every_message_marked_in_the_code_is_in_every_visitor_catalog():
+    marked = _marked("babel.cfg", {"N_": None})
+    for lang in CATALOGS:
+        ids = {m.id for m in read_po(open(ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb"))}
+        assert marked <= ids, f"{lang}: run `flask --app app translate update` and translate {sorted(marked - ids)}"
+
+
+def test_every_staff_message_marked_in_the_code_is_in_the_staff_catalogs():
+    marked = _marked("babel-staff.cfg", {"S_": None})
+    for lang in ("ja", "en"):
+        ids = {m.id for m in read_po(open(ROOT / "translations" / lang / "LC_MESSAGES" / "staff.po", "rb"))}
+        assert marked <= ids, f"{lang}: untranslated staff messages {sorted(marked - ids)}"

@@ -1,0 +1,19 @@
+"""Opening a data directory's store the way the server does, for tests that need a second view."""
+from kiosk.config import load_settings
+from kiosk.storage import open_backend as _open
+
+
+def open_backend(data_dir, **settings):
+    """A backend on `data_dir` (TinyDB), configured as the server would be with these settings."""
+    return _open(load_settings({"KIOSK_DATA_DIR": str(data_dir), **settings}, environ={}))
+
+
+def stored_bookings(data_dir, day) -> list:
+    """The bookings of `day` as a fresh process reads them through the storage contract."""
+    backend = open_backend(data_dir)
+    try:
+        store = backend.office()
+        with store.transaction():
+            return store.bookings_on(day)
+    finally:
+        backend.close()
