@@ -16,7 +16,7 @@ from kiosk.config import load_settings
 from kiosk.domain.calendar import TOKYO
 from kiosk.views import api, health, join, kiosk_api, pwa, staff, staff_settings
 from kiosk.views.errors import register_error_handlers
-from kiosk.web import Madoguchi, install_headers, select_locale
+from kiosk.web import FastJSON, Madoguchi, install_headers, select_locale
 
 ROOT = Path(__file__).resolve().parent
 
@@ -77,8 +77,7 @@ def create_app(config=None) -> Flask:
         BABEL_DEFAULT_TIMEZONE="Asia/Tokyo",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
     )
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json = FastJSON(app)
     clock = config.get("CLOCK") or (lambda: datetime.now(TOKYO))
     app.extensions["madoguchi"] = Lazy(settings, clock)
     Babel(app, locale_selector=select_locale)

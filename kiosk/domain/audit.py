@@ -10,12 +10,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import orjson
+
 GENESIS = "0" * 64
 
 
 def digest(prev: str, body: dict) -> str:
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev + text).encode("utf-8")).hexdigest()
+    """sha256 of the previous hash and the entry's canonical JSON: keys sorted, compact, UTF-8
+    (the bytes of json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False))."""
+    return hashlib.sha256(prev.encode() + orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def chain_entry(n: int, prev: str, now: datetime, actor: str, action: str, details: dict) -> dict:

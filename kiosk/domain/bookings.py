@@ -139,9 +139,9 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, no 1/I: read
 REFERENCE_LENGTH = 6
 
 
-def new_reference(choice) -> str:
-    """A short booking reference; `choice` picks one character (secrets.choice)."""
-    return "".join(choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+def new_reference(random_bytes: bytes) -> str:
+    """A short booking reference from REFERENCE_LENGTH random bytes (32 letters: unbiased)."""
+    return "".join(REFERENCE_ALPHABET[b % len(REFERENCE_ALPHABET)] for b in random_bytes[:REFERENCE_LENGTH])
 
 
 def normalize_reference(text) -> str:

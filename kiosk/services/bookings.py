@@ -2,6 +2,8 @@
 import hashlib
 import json
 import secrets
+
+import orjson
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -12,24 +14,37 @@ from ..domain.errors import BookingIdReused, BookingNotFound, RoomUnavailable, S
 from ..domain.requests import BookingRequest, clean_name
 from ..domain.rooms import assign_room
 from ..tokens import join_token
-from .policy import office_calendar, terms_in_force
+from .policy import office_calendar, policy_of, terms_in_force
 from .units import taken_rooms_at
 
 
 @dataclass(frozen=True)
 class Context:
-    """Who asks, under which rules, and the server's address for links."""
+    """Who asks, under which rules, and the server's address for links. `policy` is the rules in
+    force, or None to read them (from `settings` and the office's overrides) inside the booking's
+    own transaction."""
 
     policy: object
     secret: str
     base_url: str
     asker: Asker = Asker()
     office: str | None = None     # named in join tokens; None for the default office
+    settings: object = None
+
+    def rules(self, store):
+        return self.policy if self.policy is not None else policy_of(store, self.settings)
 
 
 def request_hash(payload: dict) -> str:
     """Identifies a request's content, so a replay is told apart from a reused ID."""
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _same_request(stored: str | None, payload: dict, fingerprint: str) -> bool:
+    """A replay of the request that made the booking, also when its hash was taken the way the
+    server did before stop 12 (json.dumps: a booking made then and sent again after an upgrade)."""
+    legacy = lambda: hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()  # noqa: E731
+    return stored == fingerprint or stored == legacy()
 
 
 def join_url(ctx: Context, unit_id: str, room_id: str | None, start: datetime) -> str:
@@ -58,7 +73,7 @@ def booking_result(booking: Booking, ctx: Context) -> dict:
 def _reference(store) -> str:
     """A reference no booking or lease of the office uses."""
     while True:
-        reference = new_reference(secrets.choice)
+        reference = new_reference(secrets.token_bytes(6))
         if not store.reference_taken(reference):
             return reference
 
@@ -104,13 +119,14 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, received_a
     with store.transaction():
         existing = store.booking(req.booking_id)
         if existing is not None:
-            if existing.request_hash != fingerprint:
+            if not _same_request(existing.request_hash, payload, fingerprint):
                 raise BookingIdReused()
             return existing, False
-        facts = booking_facts(store, req, ctx.policy, now)
+        policy = ctx.rules(store)
+        facts = booking_facts(store, req, policy, now)
         when = Moments(acted=now, received=received_at or now, client_created_at=client_created_at)
         try:
-            booking = decide_booking(req, facts, ctx.policy, ctx.asker, when, fingerprint, _reference(store))
+            booking = decide_booking(req, facts, policy, ctx.asker, when, fingerprint, _reference(store))
         except TooManyBookings as err:
             _explain_existing(store, err, req)
             raise

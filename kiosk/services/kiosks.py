@@ -156,8 +156,8 @@ def resolve_dead_letter(store, now, actor: str, kiosk_id: str, op_id: str, note:
 def top_up_leases(store, ctx, kiosk: Kiosk, now) -> list[Lease]:
     """Give the kiosk N units per bookable day for the next D days (the plan is domain code);
     return the leases it holds. A sync that needs nothing new writes nothing."""
-    policy = ctx.policy
     with store.transaction():
+        policy = ctx.rules(store)
         calendar = office_calendar(store, policy)
         own = store.leases_of(kiosk.id)
         given_back = {(l.start, l.room) for l in own if l.released_at is not None}

@@ -11,9 +11,8 @@ def held_leases(store, day: date, now: datetime) -> list:
 def taken_rooms(store, day: date, now: datetime) -> dict:
     """start -> rooms nobody else may book (active bookings and held leases)."""
     taken = {}
-    for booking in store.bookings_on(day):
-        if booking.is_active and booking.room:
-            taken.setdefault(booking.start, set()).add(booking.room)
+    for start, room in store.booked_units(day):
+        taken.setdefault(start, set()).add(room)
     for lease in held_leases(store, day, now):
         taken.setdefault(lease.start, set()).add(lease.room)
     return taken
@@ -21,6 +20,7 @@ def taken_rooms(store, day: date, now: datetime) -> dict:
 
 def taken_rooms_at(store, start: datetime, now: datetime) -> frozenset:
     """The rooms nobody else may book at one `start` (a booking needs only its own slot)."""
-    taken = {b.room for b in store.bookings_starting(start) if b.is_active and b.room}
-    taken.update(lease.room for lease in held_leases(store, tokyo(start).date(), now) if lease.start == start)
+    day = tokyo(start).date()
+    taken = {room for at, room in store.booked_units(day) if at == start}
+    taken.update(lease.room for lease in held_leases(store, day, now) if lease.start == start)
     return frozenset(taken)

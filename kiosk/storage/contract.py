@@ -52,6 +52,8 @@ class OfficeStore(Protocol):
         """The bookings whose session starts on `day`, by start, room and booking ID."""
     def bookings_starting(self, start: datetime) -> list[Booking]:
         """The bookings of one slot (a booking's hot path: no sorting needed)."""
+    def booked_units(self, day: date) -> list[tuple]:
+        """(start, room) of every active booking of `day` that holds a room (availability)."""
     def bookings_between(self, first: date, last: date) -> Iterator[Booking]:
         """Every booking from `first` to `last` inclusive, day by day (statistics, exports)."""
     def bookings_for_event(self, event_id: str) -> list[Booking]: ...

@@ -33,13 +33,15 @@ def policy():
 
 
 def base_url() -> str:
-    return office().settings.PUBLIC_BASE_URL or request.host_url
+    """PUBLIC_BASE_URL, else the address the request came to (the proxy's, when trusted)."""
+    return office().settings.PUBLIC_BASE_URL or f"{request.scheme}://{request.host}/"
 
 
 def context(asker: Asker = Asker()) -> Context:
+    """For a booking service: its rules are read inside its own transaction."""
     slug = store().office.slug
-    return Context(policy(), office().secret, base_url(), asker,
-                   office=None if slug == office().backend.default_slug else slug)
+    return Context(g.get("policy"), office().secret, base_url(), asker,
+                   office=None if slug == office().backend.default_slug else slug, settings=office().settings)
 
 
 def limit(name: str, key: str | None = None) -> None:

@@ -1,12 +1,12 @@
-"""Caches derived from a data file's documents (parsed records, a day's slots), kept in step with
-every change the engine applies, undo included (engine.Engine._apply calls `changed`)."""
+"""Caches derived from a data file's documents, kept in step with every change the engine applies,
+undo included (engine.Engine._apply calls `changed`)."""
 import orjson
 
-from ...domain.bookings import Booking
+from ...domain.bookings import ACTIVE, Booking
 
 
 class Parsed:
-    """Records of a file, parsed once per document: table -> key -> record."""
+    """Records of a small file, parsed once per document: table -> key -> record."""
 
     def __init__(self, data, parsers: dict):
         self._data = data
@@ -20,49 +20,59 @@ class Parsed:
             parsed = self._tables[table] = {k: parse(orjson.loads(raw)) for k, raw in self._data.items(table)}
         return parsed
 
-    def changed(self, table: str, key: str, old: bytes | None, new: bytes | None) -> None:
+    def changed(self, table: str, key: str, old, new, record=None) -> None:
         parsed = self._tables.get(table)
         if parsed is None:
             return
         if new is None:
             parsed.pop(key, None)
         else:
-            parsed[key] = self._parsers[table](orjson.loads(new))
+            parsed[key] = record if record is not None else self._parsers[table](orjson.loads(new))
 
 
-class DayBookings(Parsed):
-    """One day's bookings, with an index by slot and the day's list in order."""
+class DayBookings:
+    """One day's bookings, kept small: each booking's unit (start, room, active) indexed by slot;
+    the bookings themselves are parsed when asked for (a busy day holds hundreds, and a server
+    holds many days: few objects keep the garbage collector's pauses short)."""
 
     def __init__(self, data):
-        super().__init__(data, {"bookings": Booking.from_record})
-        self._slots = None
-        self._ordered = None
+        self._data = data
+        self._units = None     # booking_id -> (start timestamp, room, active)
+        self._slots = None     # start timestamp -> {booking_id}
 
-    @property
-    def bookings(self) -> dict:
-        return self.table("bookings")
+    def _index(self):
+        if self._units is None:
+            self._units, self._slots = {}, {}
+            for key, raw in self._data.items("bookings"):
+                doc = orjson.loads(raw)
+                self._add(key, Booking.from_record(doc))
+        return self._units
+
+    def _add(self, key: str, booking: Booking) -> None:
+        ts = booking.start.timestamp()
+        self._units[key] = (booking.start, booking.room, booking.status in ACTIVE)
+        self._slots.setdefault(ts, set()).add(key)
+
+    def get(self, booking_id: str) -> Booking | None:
+        raw = self._data.get("bookings", booking_id)
+        return Booking.from_record(orjson.loads(raw)) if raw is not None else None
+
+    def all(self) -> list:
+        return [Booking.from_record(orjson.loads(raw)) for _, raw in self._data.items("bookings")]
 
     def starting(self, timestamp: float) -> list:
-        if self._slots is None:
-            self._slots = {}
-            for b in self.bookings.values():
-                self._slots.setdefault(b.start.timestamp(), {})[b.booking_id] = b
-        return list(self._slots.get(timestamp, {}).values())
+        self._index()
+        return [b for b in map(self.get, sorted(self._slots.get(timestamp, ()))) if b is not None]
 
-    def ordered(self) -> list:
-        if self._ordered is None:
-            self._ordered = sorted(self.bookings.values(), key=lambda b: (b.start, b.room or "", b.booking_id))
-        return list(self._ordered)
+    def units(self) -> list:
+        """(start, room) of every active booking with a room."""
+        return [(start, room) for start, room, active in self._index().values() if active and room]
 
-    def changed(self, table: str, key: str, old: bytes | None, new: bytes | None) -> None:
-        before = self._tables.get("bookings", {}).get(key)
-        super().changed(table, key, old, new)
-        self._ordered = None
-        if self._slots is None or "bookings" not in self._tables:
-            self._slots = None
+    def changed(self, table: str, key: str, old, new, record=None) -> None:
+        if self._units is None or table != "bookings":
             return
+        before = self._units.pop(key, None)
         if before is not None:
-            self._slots.get(before.start.timestamp(), {}).pop(key, None)
-        after = self._tables["bookings"].get(key)
-        if after is not None:
-            self._slots.setdefault(after.start.timestamp(), {})[key] = after
+            self._slots.get(before[0].timestamp(), set()).discard(key)
+        if new is not None:
+            self._add(key, record if record is not None else Booking.from_record(orjson.loads(new)))

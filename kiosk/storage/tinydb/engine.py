@@ -33,18 +33,20 @@ from .journal import Journal, encode_commit
 from .locks import CheckpointLock, StorageLock
 
 log = logging.getLogger("madoguchi.storage")
+_thread_id = threading.get_ident
 CACHE_BYTES = 96 * 1024 * 1024     # clean files kept parsed in memory, by size (the rest is read again)
 CHECKPOINT_BYTES = 8 * 1024 * 1024  # a checkpoint once the journal is this large...
 CHECKPOINT_SECONDS = 120            # ...or its oldest line this old
 
 
 class Tx:
-    __slots__ = ("undo", "changes", "audits", "reads_from")
+    __slots__ = ("undo", "changes", "audits", "read")
 
     def __init__(self):
         self.undo = []       # ("put", file, table, key, old entry) | ("audit", log)
         self.changes = {}    # (file, table, key) -> (file, table, key, doc_id, bytes or None), last wins
         self.audits = []     # (log, n, entry bytes)
+        self.read = 0        # the newest batch, not yet durable, that wrote a file this transaction read
 
 
 class LogFile:
@@ -147,21 +149,24 @@ class Engine:
         return bool(self._queued) or self._flight is not None
 
     def in_transaction(self) -> bool:
-        return self._tx is not None and self._owner == threading.get_ident()
+        return self._tx is not None and self._owner == _thread_id()
 
     def _require_tx(self) -> Tx:
-        if not self.in_transaction():
+        if self._owner != _thread_id() or self._tx is None:
             raise RuntimeError("storage access outside a transaction")
         return self._tx
 
     # -- reading and writing documents ---------------------------------------------------------
 
     def file(self, name: str) -> DataFile:
-        """The file, loaded (an empty one if it does not exist yet)."""
+        """The file, loaded (an empty one if it does not exist yet). A transaction that reads a
+        file which a batch not yet durable wrote will wait for that batch before it returns."""
         data = self._files.get(name)
         if data is not None:
             if name in self._lru:
                 self._lru.move_to_end(name)
+            if data.pending > self._durable and self._tx is not None:
+                self._tx.read = max(self._tx.read, data.pending)
             return data
         data = DataFile.load(name, self.dir / name, self.key_of)
         for table, key, doc_id, doc in self._overlay.pop(name, ()):
@@ -181,8 +186,9 @@ class Engine:
         self._require_tx()
         return [orjson.loads(raw) for _, raw in self.file(name).items(table)]
 
-    def put(self, name: str, table: str, key: str, doc) -> None:
-        """Insert, replace or (doc None) remove one document, as part of the transaction."""
+    def put(self, name: str, table: str, key: str, doc, parsed=None) -> None:
+        """Insert, replace or (doc None) remove one document, as part of the transaction
+        (`parsed`: the record the document was made from, for the file's derived cache)."""
         tx = self._require_tx()
         data = self.file(name)
         old = data.entry(table, key)
@@ -190,14 +196,14 @@ class Engine:
             return
         raw = orjson.dumps(doc) if doc is not None else None
         doc_id = old[0] if old else data.new_doc_id(table)
-        self._apply(data, table, key, (doc_id, raw) if raw is not None else None)
+        self._apply(data, table, key, (doc_id, raw) if raw is not None else None, parsed)
         tx.undo.append(("put", name, table, key, old))
         tx.changes[(name, table, key)] = (name, table, key, doc_id, raw)
 
-    def _apply(self, data: DataFile, table: str, key: str, entry) -> None:
+    def _apply(self, data: DataFile, table: str, key: str, entry, parsed=None) -> None:
         old = data.put(table, key, entry)
         if data.derived is not None:
-            data.derived.changed(table, key, old[1] if old else None, entry[1] if entry else None)
+            data.derived.changed(table, key, old[1] if old else None, entry[1] if entry else None, parsed)
         if not data.dirty:
             data.dirty = True
             self._cached_bytes -= self._lru.pop(data.name, 0)
@@ -317,14 +323,15 @@ class Engine:
     # -- group commit --------------------------------------------------------------------------
 
     def _queue(self, tx: Tx):
-        """Under the lock, at the end of a transaction: the batch to wait for, if any."""
+        """Under the lock, at the end of a transaction: the batch to wait for, if any (its own, or
+        for a reader the batch that wrote what it read)."""
         if tx.changes or tx.audits:
             self._queued.append(tx)
+            for name in {change[0] for change in tx.changes.values()}:
+                self._files[name].pending = self._epoch
             self._seen = self.lock.bump()
             return self._epoch
-        if self._queued:
-            return self._epoch
-        return self._flight[0] if self._flight else None
+        return tx.read if tx.read > self._durable else None
 
     def _wait_durable(self, epoch: int) -> None:
         while True:

@@ -76,7 +76,7 @@ class TinyFile(Storage):
 class DataFile:
     """One data file in memory: table -> natural key -> (doc_id, encoded document)."""
 
-    __slots__ = ("name", "tables", "sig", "version", "dirty", "frozen", "derived", "size", "_next")
+    __slots__ = ("name", "tables", "sig", "version", "dirty", "frozen", "derived", "size", "pending", "_next")
 
     def __init__(self, name: str):
         self.name = name
@@ -87,6 +87,7 @@ class DataFile:
         self.frozen = set()     # tables a checkpoint is writing out: copied before they change
         self.derived = None     # a cache built from the documents (kept in step by the engine)
         self.size = 0           # bytes of documents held
+        self.pending = 0        # the last commit batch that changed it (engine.py: readers wait for it)
         self._next = {}         # table -> the next free doc_id
 
     @classmethod

@@ -13,12 +13,14 @@
   offices/<slug>/index/visits/XYZ.json       求職番号 -> that visitor's bookings, as short facts
   offices/<slug>/index/receipts/XYZ.json     (kiosk, op_id) -> the result first returned
   offices/<slug>/audit/YYYY-MM.jsonl         the hash-chained audit log
+  offices/<slug>/audit/anchor.json           its count and head hash per month, in the same commits
 
 Every .json file is in TinyDB's format. Index files are buckets by the first three hex digits of
 the key's SHA-1 (4,096 each), so a lookup reads one small file however long the history.
 """
 import hashlib
 from datetime import date
+from functools import lru_cache
 
 FORMAT = "madoguchi-tinydb 2"
 REGISTRY = "offices.json"
@@ -35,8 +37,14 @@ def key_of(table: str):
     return lambda doc: doc[field]
 
 
+@lru_cache(maxsize=4096)
 def bucket(key: str) -> str:
     return hashlib.sha1(key.encode()).hexdigest()[:3]
+
+
+@lru_cache(maxsize=2048)
+def _day_path(base: str, day: date) -> str:
+    return f"{base}/bookings/{day:%Y-%m}/{day.isoformat()}.json"
 
 
 class OfficeLayout:
@@ -47,9 +55,10 @@ class OfficeLayout:
         self.leases = f"{self.base}/leases.json"
         self.dead_letters = f"{self.base}/dead_letters.json"
         self.audit_folder = f"{self.base}/audit"
+        self.audit_anchor = f"{self.base}/audit/anchor.json"   # the chain's count and heads (domain/audit.py)
 
     def day(self, day: date) -> str:
-        return f"{self.base}/bookings/{day:%Y-%m}/{day.isoformat()}.json"
+        return _day_path(self.base, day)
 
     def index(self, kind: str, key: str) -> str:
         return f"{self.base}/index/{kind}/{bucket(key)}.json"

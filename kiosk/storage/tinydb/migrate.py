@@ -138,7 +138,7 @@ def convert(data_dir: Path, slug: str) -> tuple[dict, dict]:
 
     def reference() -> str:
         while True:
-            ref = new_reference(secrets.choice)
+            ref = new_reference(secrets.token_bytes(6))
             if ref not in references:
                 references.add(ref)
                 return ref
@@ -195,7 +195,7 @@ def convert(data_dir: Path, slug: str) -> tuple[dict, dict]:
         key = f"{doc['kiosk_id']} {doc['op_id']}"
         out.put(layout.dead_letters, "dead_letters", {**{k: v for k, v in doc.items() if v is not None}, "key": key})
     logs, anchor = _audit(data_dir, layout)
-    out.put(layout.office, "meta", {"key": "audit_anchor", "value": anchor})
+    out.put(layout.audit_anchor, "meta", {"key": "anchor", "value": anchor})
     return out.files, logs
 
 

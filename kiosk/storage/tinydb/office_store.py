@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from ...domain.audit import anchored, chain_entry, empty_anchor, verify_chain
 from ...domain.bookings import Booking, Visit
-from ...domain.calendar import tokyo
+from ...domain.calendar import TOKYO, tokyo
 from ...domain.events import Event
 from ...domain.kiosks import Kiosk
 from ...domain.leases import Lease
@@ -54,8 +54,8 @@ class TinyOfficeStore:
             data.derived = DayBookings(data)
         return data.derived
 
-    def _put(self, name: str, table: str, key: str, record) -> None:
-        self.engine.put(name, table, key, record)
+    def _put(self, name: str, table: str, key: str, record, parsed=None) -> None:
+        self.engine.put(name, table, key, record, parsed)
 
     # -- bookings ------------------------------------------------------------------------------
 
@@ -66,7 +66,7 @@ class TinyOfficeStore:
         entry = self._key(key)
         if not entry or not entry.get("booking_id"):
             return None
-        return self._day(date.fromisoformat(entry["day"])).bookings.get(entry["booking_id"])
+        return self._day(date.fromisoformat(entry["day"])).get(entry["booking_id"])
 
     def booking(self, booking_id: str) -> Booking | None:
         found = self._by_key(booking_id)
@@ -86,13 +86,18 @@ class TinyOfficeStore:
     def bookings_on(self, day: date) -> list[Booking]:
         if day.isoformat() not in self._table("days"):
             return []
-        return self._day(day).ordered()
+        return sorted(self._day(day).all(), key=lambda b: (b.start, b.room or "", b.booking_id))
 
     def bookings_starting(self, start: datetime) -> list[Booking]:
         day = tokyo(start).date()
         if day.isoformat() not in self._table("days"):
             return []
         return self._day(day).starting(start.timestamp())
+
+    def booked_units(self, day: date) -> list[tuple]:
+        if day.isoformat() not in self._table("days"):
+            return []
+        return self._day(day).units()
 
     def bookings_between(self, first: date, last: date):
         for day in self.booking_days():
@@ -128,7 +133,7 @@ class TinyOfficeStore:
             self._put(self.files.day(old_day), "bookings", booking.booking_id, None)
         if day.isoformat() not in self._table("days"):
             self._put(self.files.office, "days", day.isoformat(), {"day": day.isoformat()})
-        self._put(self.files.day(day), "bookings", booking.booking_id, booking.to_record())
+        self._put(self.files.day(day), "bookings", booking.booking_id, booking.to_record(), booking)
         entry = {"booking_id": booking.booking_id, "day": day.isoformat()}
         for key in (booking.booking_id, booking.reference, booking.lease_unit_id):
             if key and (old_day != day or self._key(key) != dict(entry, key=key)):
@@ -370,12 +375,17 @@ class TinyOfficeStore:
 
     # -- the audit log ---------------------------------------------------------------------------
 
+    def _anchor(self) -> dict:
+        doc = self.engine.get(self.files.audit_anchor, "meta", "anchor")
+        return doc["value"] if doc else (self.meta("audit_anchor") or empty_anchor())
+
     def audit(self, now: datetime, actor: str, action: str, **details) -> dict:
-        anchor = self.meta("audit_anchor") or empty_anchor()
+        anchor = self._anchor()
         entry = chain_entry(anchor["count"] + 1, anchor["head"], now, actor, action, details)
         month = f"{tokyo(now):%Y-%m}"
         self.engine.append_log(self.files.audit(month), entry["n"], entry)
-        self.set_meta("audit_anchor", anchored(anchor, f"{month}.jsonl", entry))
+        self._put(self.files.audit_anchor, "meta", "anchor",
+                  {"key": "anchor", "value": anchored(anchor, f"{month}.jsonl", entry)})
         return entry
 
     def _audit_logs(self) -> dict:
@@ -397,8 +407,8 @@ class TinyOfficeStore:
 
     def verify_audit(self):
         notes = [f"set aside: {name}" for name in self.engine.status.torn]
-        return verify_chain(self._audit_logs(), self.meta("audit_anchor") or empty_anchor(), notes)
+        return verify_chain(self._audit_logs(), self._anchor(), notes)
 
     def audit_head(self) -> dict:
-        anchor = self.meta("audit_anchor") or empty_anchor()
+        anchor = self._anchor()
         return {"count": anchor["count"], "head": anchor["head"]}

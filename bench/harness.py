@@ -1,0 +1,216 @@
+"""What the benches share: servers in processes of their own, load from another process, percentiles.
+
+The load never runs in a server's process (its threads would compete for the interpreter lock
+and slow what is measured); servers are measured one after another, never at the same time, so
+neither is the other's noise.
+"""
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server process on a free port: Madoguchi (`python app.py`) or the SQLite baseline."""
+
+    def __init__(self, args, env, log: Path):
+        self.port = free_port()
+        environ = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1", **{k: str(v) for k, v in env.items()}}
+        self.log = log
+        with open(log, "w") as out:
+            self.proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.wait()
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def wait(self, timeout=60.0) -> float:
+        """Seconds until /healthz answers."""
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
+            try:
+                status, _ = get(self.url, "/healthz")
+                if status in (200, 503):
+                    return time.perf_counter() - t0
+            except OSError:
+                time.sleep(0.01)
+        raise TimeoutError(self.log.read_text()[-2000:])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+def madoguchi(data_dir: Path, **env) -> Server:
+    return Server(["app.py"], {"KIOSK_DATA_DIR": data_dir, "DEMO": 0, "SECRET_KEY": "bench", "THREADS": 8,
+                               "RATE_LIMIT_BOOKINGS_PER_MINUTE": 0, "RATE_LIMIT_CANCELS_PER_MINUTE": 0, **env},
+                  data_dir.parent / f"{data_dir.name}.log")
+
+
+def baseline(db: Path, rooms: int) -> Server:
+    return Server(["bench/baseline_sqlite.py"], {"DB": db, "ROOMS": rooms, "THREADS": 8}, db.parent / f"{db.name}.log")
+
+
+def get(url: str, path: str):
+    host, port = url.rsplit("//", 1)[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, json.loads(r.read() or b"null")
+    finally:
+        conn.close()
+
+
+def percentile(values, p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+class Connection:
+    """One keep-alive HTTP connection, as a phone or kiosk holds one."""
+
+    def __init__(self, url: str):
+        host, port = url.rsplit("//", 1)[1].split(":")
+        self.host, self.port = host, int(port)
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+
+    def request(self, method: str, path: str, body=None, headers=None):
+        data = json.dumps(body).encode() if body is not None else None
+        hdrs = {"Content-Type": "application/json", **(headers or {})} if data is not None else dict(headers or {})
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=data, headers=hdrs)
+                r = self.conn.getresponse()
+                return r.status, r.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                if attempt == 2:
+                    raise
+
+    def close(self):
+        self.conn.close()
+
+
+def booking_payloads(starts: list, consent: dict, first: int):
+    """Endless booking payloads: fresh IDs and 求職番号, round robin over the units' starts."""
+    template = {"service": "counseling", "name": "山田 花子", "language": "ja", "meeting_app": "zoom",
+                "needs_interpreter": False, "needs_assistant": False, "consent": consent,
+                "eligibility": {"registered": True, "has_camera_device": True, "wants_continuous_counseling": True}}
+    n = first
+    while True:
+        yield dict(template, booking_id=str(uuid.uuid4()), start=starts[n % len(starts)],
+                   jobseeker_no=f"{20000 + n // 10000:05d}-{n % 10000:04d}")
+        n += 1
+
+
+def _load_main(conn, url, kind, connections, seconds, starts, consent, first, headers):
+    """In the load process: `connections` threads, each on its own keep-alive connection, for
+    `seconds`; sends back (status counts, latencies in seconds)."""
+    import threading
+    from collections import Counter
+    payloads = booking_payloads(starts, consent, first)
+    lock = threading.Lock()
+    latencies, statuses = [], Counter()
+    deadline = time.perf_counter() + seconds
+
+    def client():
+        c = Connection(url)
+        mine, seen = [], Counter()
+        while time.perf_counter() < deadline:
+            if kind == "booking":
+                with lock:
+                    body = next(payloads)
+                t0 = time.perf_counter()
+                status, _ = c.request("POST", "/api/v1/bookings", body, headers)
+            else:
+                t0 = time.perf_counter()
+                status, _ = c.request("GET", "/healthz")
+            mine.append(time.perf_counter() - t0)
+            seen[status] += 1
+        c.close()
+        with lock:
+            latencies.extend(mine)
+            statuses.update(seen)
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    conn.send((dict(statuses), latencies))
+    conn.close()
+
+
+def load(url, kind, connections, seconds, starts=(), consent=None, first=1, headers=None) -> dict:
+    """Run a load from a spawned process; {"rate", "ok", "statuses", "p50", "p99"} (2xx only count)."""
+    import multiprocessing as mp
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_load_main, args=(child, url, kind, connections, seconds, list(starts), consent, first,
+                                                headers or {}))
+    proc.start()
+    statuses, latencies = parent.recv()
+    proc.join()
+    ok = sum(n for s, n in statuses.items() if 200 <= s < 300)
+    return {"rate": ok / seconds, "ok": ok, "statuses": statuses,
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
+
+
+def office_starts(rooms: int, days: int = 40) -> list:
+    """Every unit of the bookable days from now, as starts (one per room)."""
+    from datetime import datetime
+    from kiosk.domain.calendar import TOKYO, OfficeCalendar
+    calendar = OfficeCalendar(horizon_days=days)
+    now = datetime.now(TOKYO)
+    return [s.isoformat() for d in calendar.bookable_days(now, days) for s in calendar.slot_starts(d) for _ in range(rooms)]
+
+
+def add_rooms(data_dir: Path, rooms: int) -> None:
+    from datetime import datetime
+    from kiosk.config import load_settings
+    from kiosk.domain.calendar import TOKYO
+    from kiosk.services.office import add_room
+    from kiosk.storage import open_backend
+    backend = open_backend(load_settings({"KIOSK_DATA_DIR": str(data_dir)}, environ={}))
+    now = datetime.now(TOKYO)
+    with backend.office().transaction():
+        for i in range(rooms):
+            add_room(backend.office(), now, "bench", "zoom", f"8459{i:07d}")
+    backend.close()
+
+
+def consent_of(url: str) -> dict:
+    _, body = get(url, "/api/v1/terms")
+    return {"terms": [{"doc": t["doc"], "version": t["version"], "sha256": t["sha256"]}
+                      for t in body["terms"] if t["lang"] == "ja"]}
