@@ -124,3 +124,10 @@ test("every change of status is told", async () => {
   await s.run(); await s.run();
   assert.deepEqual(heard.map((h) => h.failures), [1, 0]);
 });
+
+test("a sender without its own retries (the service worker's) leaves the next try to Background Sync", async () => {
+  const { s, timers } = sender([{ kind: FAILED, error: "network" }], { retry: false });
+  assert.equal((await s.run()).kind, FAILED);
+  assert.equal(timers.pending().length, 0);
+  assert.equal(s.status().failures, 1);
+});

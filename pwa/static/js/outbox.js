@@ -22,7 +22,7 @@ export const uuid = () => crypto.randomUUID();
  *  needsEnrollment, failing}. */
 export function onStatus(listener) { listeners.add(listener); return () => listeners.delete(listener); }
 
-async function announce() {
+export async function announce() {
   const status = {
     online: reach.reachable(), network: typeof navigator === "undefined" || navigator.onLine,
     waiting: await count("outbox"), deadLetters: await count("dead_letter"),
@@ -145,20 +145,30 @@ async function sendBatch() {
   return sendable(await getAll("outbox"), new Date()).length ? { kind: MORE } : { kind: DONE };
 }
 
-const sender = createSender({ lock: "outbox", attempt: sendBatch, onChange: () => { announce(); } });
+// The page retries on its own timer; the service worker only answers Background Sync (a failure
+// there is thrown, and the browser schedules the sync again).
+const inPage = typeof window !== "undefined";
+const sender = createSender({ lock: "outbox", attempt: sendBatch, onChange: () => { announce(); }, retry: inPage });
 
-/** Push the outbox until it is empty or a send fails; safe to call from the page and the service
- *  worker. Resolves with the status once done. */
+/** Push the outbox until it is empty or a send fails. Resolves with the status once done. */
 export async function push() {
   await sender.run();
   return announce();
 }
 
+/** Push now; if that fails, Background Sync (where the browser has it) also tries after the page is gone. */
 export function requestPush() {
-  sender.run();
-  if (typeof window !== "undefined" && "serviceWorker" in navigator && "SyncManager" in window) {
+  sender.run().then((outcome) => {
+    if (![FAILED, STALLED].includes(outcome.kind) || !inPage || !("SyncManager" in window)) return;
     navigator.serviceWorker.ready.then((reg) => reg.sync.register("outbox")).catch(() => {});
-  }
+  });
+}
+
+/** The service worker's Background Sync: one drain; a failure rejects, so the browser tries again later. */
+export async function pushFromWorker() {
+  const outcome = await sender.run();
+  if (outcome.kind === FAILED || outcome.kind === STALLED) throw new Error(`outbox: ${outcome.error || outcome.kind}`);
+  return outcome;
 }
 
 /** The op that cancels a booking the visitor was told did not happen (its answer came too late). */

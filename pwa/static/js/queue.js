@@ -21,9 +21,10 @@ export function backoffDelay(failures, { first = FIRST_MS, cap = CAP_MS, jitter 
 }
 
 /** A sender: `attempt()` sends once and resolves with {kind, error?}; `run()` drains until DONE, a
- *  failure (then a timer retries) or BLOCKED. `onChange(status)` hears {failures, lastError, retryInMs}. */
+ *  failure (then a timer retries, unless `retry` is false: a service worker leaves that to Background
+ *  Sync) or BLOCKED. `onChange(status)` hears {failures, lastError, retryInMs}. */
 export function createSender({ lock, attempt, onChange = () => {}, locks = globalThis.navigator?.locks,
-                               timers = globalThis, random = Math.random, maxRounds = 1000 }) {
+                               timers = globalThis, random = Math.random, maxRounds = 1000, retry = true }) {
   let failures = 0;
   let lastError = null;
   let retryInMs = null;
@@ -32,6 +33,7 @@ export function createSender({ lock, attempt, onChange = () => {}, locks = globa
 
   function schedule() {
     timers.clearTimeout(timer);
+    if (!retry) return;
     retryInMs = backoffDelay(failures, { random });
     timer = timers.setTimeout(run, retryInMs);
   }

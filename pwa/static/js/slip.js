@@ -21,19 +21,21 @@ function twice(key, params, tag = "p", attrs = {}) {
   return node;
 }
 
-/** Fill `container` with the slip for `unit` ({start, end, room_id, meeting_app, join_url, slip_svg}). */
-export function renderSlip(container, unit, office, service) {
+/** Fill `container` with the slip for `unit` ({start, end, room_id, meeting_app, join_url, slip_svg,
+ *  reference?}). Short on purpose: the preparation checklist is on the page behind the QR code.
+ *  `offline`: printed on a lease while the server does not answer; `title`: the event's. */
+export function renderSlip(container, unit, office, service, { offline = false, title = null } = {}) {
   const lang = language();
   const when = `${formatTime(unit.start, lang)}–${formatTime(unit.end, lang)}`;
   // A phone has no printed slip: no QR, a link to the booking page instead (see the template).
   const qr = unit.slip_svg
     ? el("img", { class: "qr", alt: plain(t("slip_qr_alt")), src: `data:image/svg+xml;base64,${btoa(unit.slip_svg)}` })
     : "";
-  const checklist = el("ul", { class: "checklist" });
-  for (const key of ["prep_app", "prep_connection", "prep_os", "prep_private"]) checklist.append(twice(key, {}, "li"));
+  const optional = (test, make) => (test ? [make()] : []);
   container.replaceChildren(
     el("p", { class: "slip-office", lang: "ja" }, office.name, el("span", { class: "ja-sub", lang: "en" }, office.name_en)),
     twice(service === "event" ? "service_event" : "service_counseling", {}, "h2", { id: "slip-heading" }),
+    ...optional(title, () => el("p", { class: "slip-title" }, title)),
     el("p", { class: "slip-date" }, formatDate(unit.start, lang),
        ...(formatDate(unit.start, lang) !== formatDate(unit.start, "ja")
          ? [el("span", { class: "ja", lang: "ja" }, formatDate(unit.start, "ja"))] : [])),
@@ -42,10 +44,12 @@ export function renderSlip(container, unit, office, service) {
     el("p", { class: "slip-room", id: "slip-room" }, unit.room_id || "—"),
     twice("meeting_app_is", { app: APPS[unit.meeting_app] || unit.meeting_app }),
     qr,
-    ...(unit.slip_svg ? [twice("slip_scan")] : []),
+    ...optional(unit.slip_svg, () => twice("slip_scan", {}, "p", { class: "slip-small" })),
+    ...optional(offline, () => twice("slip_offline", {}, "p", { class: "slip-offline", id: "slip-offline" })),
+    ...optional(unit.reference, () => twice("slip_reference", {}, "p", { class: "slip-label" })),
+    ...optional(unit.reference, () => el("p", { class: "slip-reference", id: "slip-reference" }, unit.reference)),
     twice("no_recording", {}, "p", { class: "slip-warning" }),
-    twice("prep_title", {}, "h3"),
-    checklist,
-    twice("how_to_cancel"),
+    twice("how_to_cancel", {}, "p", { class: "slip-small" }),
+    ...optional(office.phone, () => twice("office_phone", { phone: office.phone }, "p", { class: "slip-small" })),
   );
 }
