@@ -18,14 +18,18 @@ const FIELDS = {
 function mark(field, key) {
   const { input, error } = FIELDS[field];
   $(error).textContent = key ? t(key) : "";
+  $(error).dataset.key = key || "";
   $(input).setAttribute("aria-invalid", String(Boolean(key)));
 }
 
-/** While a field shows a message, each change checks it again; once it is right, the message goes. */
+/** While a field shows a message, each change checks it again: once the field is right, or the
+ *  message no longer says what is wrong ("please enter" after a first digit), the message goes.
+ *  (A new message waits for "Next": one that changed with every key would be read out each time.) */
 export function watchFields() {
   for (const [field, { input, error }] of Object.entries(FIELDS)) {
     $(input).addEventListener("input", () => {
-      if ($(error).textContent && !FIELDS[field].check()) mark(field, null);
+      const shown = $(error).dataset.key;
+      if (shown && FIELDS[field].check() !== shown) mark(field, null);
     });
   }
   $("#needs-interpreter").addEventListener("change", (e) => {
