@@ -2,7 +2,7 @@
 import re
 
 from kiosk.tokens import join_token
-from tests.e2e.conftest import answer_yes, enroll, shot, wait_until
+from tests.e2e.conftest import answer_yes, assert_accessible, enroll, shot, wait_until
 from tests.e2e.test_kiosk_flow import fill_details, walk_to_time
 
 MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -43,6 +43,7 @@ def test_the_terms_show_the_plain_summary_first_and_the_full_text_one_tap_away(p
     assert page.evaluate("window.scrollY") == 0
     page.click("#terms-details summary")                             # one tap: the full text, before accepting
     assert page.is_visible("#terms-text") and "利用規約" in page.inner_text("#terms-text")
+    assert_accessible(page, "terms unfolded (ja-easy)")
     shot(page, "kiosk-terms-open-ja-easy")
 
 
@@ -65,6 +66,7 @@ def test_back_works_on_the_terms_and_the_questions_and_a_no_can_be_changed(page,
     page.click("#terms-accept")
     page.click("#answer-no")                                         # "not registered": explained...
     page.wait_for_selector('section[data-screen="ineligible"]:not([hidden])')
+    assert_accessible(page, "a no, with change my answer (en)")
     shot(page, "kiosk-ineligible-en")
     page.click("#change-answer")                                     # ...and a slip of the finger undone
     wait_until(page, "document.querySelector('#question-progress').textContent.includes('1 of 4')")
@@ -87,6 +89,7 @@ def test_the_device_checklist_is_ticked_item_by_item_and_next_looks_disabled_unt
     assert next_button.is_disabled() and next_button.inner_text() == "Next"
     look = next_button.evaluate("(b) => [getComputedStyle(b).borderStyle, getComputedStyle(b).backgroundColor, getComputedStyle(b).cursor]")
     assert look[0] == "dashed" != enabled_look and look[2] == "not-allowed"
+    assert_accessible(page, "device checklist (en)")
     shot(page, "kiosk-device-checklist-en")
     items.nth(5).check()
     assert next_button.is_enabled()
@@ -110,6 +113,7 @@ def test_a_field_error_clears_as_soon_as_the_field_is_right_and_an_empty_number_
     for key in "0-12345":                                            # typed on the kiosk's keypad
         page.click(f'#keypad button:text-is("{key}")')
     assert not page.is_visible("#jobseeker-error") and page.get_attribute("#jobseeker", "aria-invalid") == "false"
+    assert_accessible(page, "details after a fix (ja)")
     shot(page, "kiosk-details-fixed-ja")
 
 
@@ -120,6 +124,7 @@ def test_start_over_in_the_header_asks_before_it_wipes(page, e2e_app):
     page.fill("#name", "山田 花子")
     page.click("#restart")
     page.wait_for_selector("#restart-dialog[open]")
+    assert_accessible(page, "start over? (ja)")
     shot(page, "kiosk-restart-ask-ja")
     page.click("#restart-keep")
     assert page.input_value("#name") == "山田 花子" and page.is_visible('section[data-screen="details"]')
@@ -137,6 +142,7 @@ def test_on_a_phone_the_language_is_one_compact_control_and_the_services_are_on_
     for service in ("counseling", "event"):
         box = phone.locator(f'[data-service="{service}"]').bounding_box()
         assert box["y"] + box["height"] <= 844, f"{service} starts at {box['y']} px"
+    assert_accessible(phone, "phone start (en)")
     shot(phone, "phone-start-en")
     phone.select_option("#language-select", "ja")
     wait_until(phone, "document.documentElement.lang === 'ja'")

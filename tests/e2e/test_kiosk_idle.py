@@ -2,7 +2,7 @@
 warning gives at least 20 seconds (WCAG 2.2.1) whatever the setting, and says so as it counts down."""
 import pytest
 
-from tests.e2e.conftest import enroll, outbox_count, shot, wait_until
+from tests.e2e.conftest import assert_accessible, enroll, outbox_count, shot, wait_until
 from tests.e2e.test_kiosk_flow import walk_to_time
 
 
@@ -33,6 +33,7 @@ def test_an_idle_kiosk_warns_for_twenty_seconds_then_wipes_the_visitor_but_keeps
     page.wait_for_selector("#idle-dialog[open]")
     assert "20" in page.inner_text("#idle-text")
     assert page.get_attribute("#idle-live", "aria-live") == "polite" and "20" in page.inner_text("#idle-live")
+    assert_accessible(page, "idle warning (ja)")
     shot(page, "kiosk-idle-warning-ja")
     page.clock.fast_forward(5_000)                              # the countdown is announced as it goes
     wait_until(page, "document.querySelector('#idle-live').textContent.includes('15')")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.services import office as office_service
-from tests.e2e.conftest import enroll, outbox_count, server_bookings, shot, wait_outbox_empty, wait_until
+from tests.e2e.conftest import assert_accessible, enroll, outbox_count, server_bookings, shot, wait_outbox_empty, wait_until
 from tests.e2e.test_kiosk_flow import fill_details, walk_to_time
 
 UNLEASED_SLOT = 5            # 12:30 on the first day: the kiosk leases each day's first units only
@@ -73,6 +73,7 @@ def test_with_the_network_up_but_the_server_unreachable_only_leased_units_are_of
     status = page.locator("#status")
     assert status.get_attribute("data-online") == "false" and status.get_attribute("data-network") == "true"
     assert "ハローワークに接続できません" in status.inner_text()
+    assert_accessible(page, "time, unreachable (ja)")
     shot(page, "kiosk-time-unreachable-ja")
 
 
@@ -92,6 +93,7 @@ def test_a_booking_not_on_a_lease_is_reported_as_not_booked_after_its_confirm_by
     held = {lease["start"] for lease in leases(page)}
     times = page.eval_on_selector_all("#not-booked-days .slot", "els => els.map((e) => e.getAttribute('aria-label'))")
     assert len(times) == len(held) == 10
+    assert_accessible(page, "nothing was booked (ja)")
     shot(page, "kiosk-not-booked-ja")
 
     (dead,) = read_store(page, "dead_letter")                      # kept for staff, out of the outbox for good
@@ -107,6 +109,7 @@ def test_a_booking_not_on_a_lease_is_reported_as_not_booked_after_its_confirm_by
     page.wait_for_selector('section[data-screen="slip"]:not([hidden])')
     assert page.is_visible("#slip-offline") and "自動でハローワークに送られます" in page.inner_text("#slip-offline")
     assert "プリンターからお取りください" in page.inner_text("#slip-take")
+    assert_accessible(page, "slip, unreachable (ja)")
     shot(page, "kiosk-slip-unreachable-ja")
 
     sync.mode = "pass"                                             # the server answers again
@@ -163,6 +166,7 @@ def test_the_events_screen_and_the_status_follow_the_network_within_a_second(pag
     wait_until(page, "document.querySelector('#events-note') && !document.querySelector('#events .choice')", timeout=1000)
     assert "オンラインのときにできます" in page.inner_text("#events")
     assert page.get_attribute("#status", "data-network") == "false" and "オフライン" in page.inner_text("#status")
+    assert_accessible(page, "events, offline (ja)")
     shot(page, "kiosk-events-offline-ja")
     context.set_offline(False)
     wait_until(page, "document.querySelector('#events .choice') !== null", timeout=1000)
