@@ -80,9 +80,10 @@ export async function refused(error) {
   openConfirm({ remember: false });
   $("#confirm-error").textContent = error.message;
   // The booking the visitor already holds, when the server names it (too_many_bookings).
-  if (error.existing && error.existing.start) {
-    $("#confirm-error").append(document.createElement("br"),
-                               t("existing_booking", { when: `${formatDate(error.existing.start)} ${formatTime(error.existing.start)}` }));
+  const existing = error.existing;
+  if (existing && existing.start) {
+    const when = `${formatDate(existing.start)} ${formatTime(existing.start)}${existing.reference ? ` (${existing.reference})` : ""}`;
+    $("#confirm-error").append(document.createElement("br"), t("existing_booking", { when }));
   }
 }
 
