@@ -13,6 +13,7 @@ run: install translations
 	$(BIN)/python app.py
 
 test: install-test system-packages translations
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 install: $(BIN)/.installed
@@ -31,9 +32,11 @@ $(BIN)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(BIN)/.installed $@
 
-# Debian's Chromium (browser tests), CJK and other Noto fonts (Thai, Nepali), zbarimg and pdftoppm (slip QR checks).
+# Debian's Chromium (browser tests), CJK and other Noto fonts (Thai, Nepali), zbarimg and pdftoppm (slip QR checks),
+# node (the kiosk's pure JS: node --test tests/js/).
 system-packages:
 	@missing=""; for p in $(SYSTEM_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 

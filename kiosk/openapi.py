@@ -71,6 +71,7 @@ SYNC_REQUEST = {
                 "seq": {"type": "integer", "minimum": 0},
                 "type": {"type": "string", "enum": OP_TYPES},
                 "created_at": {"type": "string", "maxLength": 40},
+                "confirm_by": {"type": "string", "maxLength": 40},
                 "payload": {"type": "object"},
             }}},
         "status": {"type": "object", "additionalProperties": False, "properties": {

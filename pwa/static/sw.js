@@ -1,7 +1,7 @@
 // Madoguchi's service worker: declarative. What to precache comes from the server (the shell
 // list and its version); a strategy per route; no business logic beyond handing Background
 // Sync to the same outbox pusher the page uses.
-import { push } from "/static/js/outbox.js";
+import { pushFromWorker } from "/static/js/outbox.js";
 
 const VERSION = new URL(location).searchParams.get("v") || "dev";
 const SHELL = `madoguchi-shell-${VERSION}`;
@@ -66,12 +66,12 @@ self.addEventListener("fetch", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "outbox") event.waitUntil(push());
+  if (event.tag === "outbox") event.waitUntil(pushFromWorker());
 });
 
 // A page that loaded while this worker was still installing (the kiosk reloads itself right after
 // enrollment) can miss the claim in "activate"; it asks again, so it works offline at once.
 self.addEventListener("message", (event) => {
-  if (event.data === "push") event.waitUntil(push());
+  if (event.data === "push") event.waitUntil(pushFromWorker().catch(() => {}));
   if (event.data === "claim") event.waitUntil(self.clients.claim());
 });

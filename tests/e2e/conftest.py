@@ -147,9 +147,12 @@ def wait_until(page, expression: str, timeout: float = 10000):
 
 
 def answer_yes(page, questions=4):
-    """Say yes to each eligibility question in turn (4 for counseling, 1 for an event)."""
+    """Say yes to each eligibility question in turn (4 for counseling, 1 for an event); the device
+    checklist (the last one) is ticked item by item first."""
     for n in range(1, questions + 1):
         wait_until(page, f"document.querySelector('#question-progress').textContent.includes('{n}')")
+        for box in page.locator("#question-list input[type=checkbox]").all():
+            box.check()
         page.click("#answer-yes")
 
 

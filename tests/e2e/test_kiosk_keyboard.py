@@ -21,6 +21,8 @@ def test_a_booking_can_be_made_with_the_keyboard_alone(page, e2e_app):
     press_on(page, "#terms-accept")
     for n in range(1, 5):
         wait_until(page, f"document.querySelector('#question-progress').textContent.includes('{n}')")
+        for item in range(page.locator("#question-list input").count()):   # the device checklist, item by item
+            press_on(page, f"#question-list li:nth-child({item + 1}) input", key="Space")
         press_on(page, "#answer-yes")
     page.wait_for_selector('section[data-screen="time"]:not([hidden])')
     press_on(page, ".slot")

@@ -59,6 +59,7 @@ def test_a_reset_with_ops_waiting_keeps_every_op(page, context, e2e_app):
     walk_to_time(page)
     book_first_slot(page, number="28010-22222")
     page.click("#restart")                                          # "Start over"
+    page.click("#restart-confirm")                                  # it asks first
     page.wait_for_selector('[data-screen="start"]:not([hidden])')
     assert outbox_count(page) == 2
     assert "22222" not in page.content() and "山田" not in page.content()

@@ -1,5 +1,6 @@
 """X1: the whole kiosk flow in each of the twelve languages: nothing left untranslated, the page's
-lang right, axe clean, and screenshots of the start, terms, time and slip screens to look at."""
+lang right, axe clean, and screenshots of every screen to look at (and the "nothing was booked"
+screen and the "start over?" question in a few)."""
 import re
 from pathlib import Path
 
@@ -76,12 +77,18 @@ def test_the_whole_kiosk_flow_reads_in_the_visitors_language(page, e2e_app, lang
     check_screen(page, lang, "start")
     page.click('[data-service="counseling"]')
     page.wait_for_selector('[data-screen="terms"]:not([hidden])')
+    page.click("#terms-details summary")                         # the full text, unfolded
     check_screen(page, lang, "terms")
     page.check("#terms-read")
     page.click("#terms-accept")
     wait_until(page, "document.querySelector('#question-progress').textContent.includes('1')")
     check_screen(page, lang, "question")
-    answer_yes(page)
+    answer_yes(page, 3)
+    wait_until(page, "document.querySelector('#question-list input') !== null")
+    check_screen(page, lang, "checklist")
+    for box in page.locator("#question-list input").all():
+        box.check()
+    page.click("#answer-yes")
     page.wait_for_selector('[data-screen="time"]:not([hidden])')
     check_screen(page, lang, "time")
     page.click(".slot >> nth=0")
@@ -92,3 +99,26 @@ def test_the_whole_kiosk_flow_reads_in_the_visitors_language(page, e2e_app, lang
     check_screen(page, lang, "slip")
     (booking,) = server_bookings(e2e_app)
     assert booking.language == lang and booking.consent["language"] == lang
+
+
+@pytest.mark.parametrize("lang, label", [("ja-easy", "やさしいにほんご"), ("en", "English"), ("ne", "नेपाली")])
+def test_nothing_was_booked_and_start_over_read_in_the_visitors_language(page, context, e2e_app, lang, label):
+    enroll(page, e2e_app)
+    page.click(f'#languages button:text-is("{label}")')
+    page.wait_for_selector(f'#languages button[aria-pressed="true"]:text-is("{label}")')
+    page.click('[data-service="counseling"]')
+    page.check("#terms-read")
+    page.click("#terms-accept")
+    answer_yes(page)
+    page.click(".slot >> nth=5")                                 # not leased: it waits for the server
+    fill_details(page, name="Nguyen Van An", number="28010-12345")
+    context.route("**/api/v1/sync", lambda route: route.abort())
+    page.evaluate("document.documentElement.dataset.confirmSeconds = '2'")
+    page.click("#book")
+    page.wait_for_selector('[data-screen="not-booked"]:not([hidden])', timeout=15000)
+    check_screen(page, lang, "not-booked")
+    page.click("#restart")
+    page.wait_for_selector("#restart-dialog[open]")
+    assert not untranslated(page, lang)
+    assert_accessible(page, f"start over? ({lang})")
+    shot(page, f"lang-{lang}-restart")

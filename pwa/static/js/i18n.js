@@ -1,9 +1,5 @@
-// UI strings come from the server's gettext catalogs, one JSON file per language.
-export const LANGUAGES = [
-  ["ja", "日本語"], ["ja-easy", "やさしいにほんご"], ["en", "English"], ["zh-Hans", "中文"],
-  ["ko", "한국어"], ["pt-BR", "Português"], ["es", "Español"], ["vi", "Tiếng Việt"],
-  ["tl", "Tagalog"], ["ne", "नेपाली"], ["id", "Bahasa Indonesia"], ["th", "ไทย"],
-];
+// UI strings come from the server's gettext catalogs, one JSON file per language (the list of
+// languages itself comes from the server: rules.js).
 const HTML_LANG = { "ja-easy": "ja" };
 // やさしい日本語 carries furigana as <ruby>漢字<rt>かんじ</rt></ruby>: rendered as ruby elements,
 // never parsed as HTML; in attributes (read aloud) the kanji alone.
@@ -124,6 +120,10 @@ export function formatTime(iso, lang = current) {
   return format(iso, lang, { hour: "2-digit", minute: "2-digit", hour12: false }, "HH:mm");
 }
 
+/** A day heading: weekday, day and the month by name ("Thu, December 3", "12月3日(木)"): a month
+ *  in digits reads two ways ("12/3", "12-03"). CLDR fallback: the full pattern without its year. */
 export function formatDay(isoDate, lang = current) {
-  return format(`${isoDate}T12:00:00+09:00`, lang, { month: "numeric", day: "numeric", weekday: "short" }, "day");
+  const withoutYear = (full) => full.replace(/\s*G+\s*/g, " ").replace(/[\s,.'/-]*\by+\b[\s,.'/-]*/g, " ").trim();
+  const pattern = strings._dates && strings._dates.full ? withoutYear(strings._dates.full) : "MMMM d, E";
+  return format(`${isoDate}T12:00:00+09:00`, lang, { month: "long", day: "numeric", weekday: "short" }, pattern);
 }

@@ -12,7 +12,7 @@ let lastUpdated = new Date($("#join-updated").dataset.updated);
 
 const t = (key, params = {}) => data.strings[key].replace(/\{(\w+)\}/g, (_, name) => params[name] ?? `{${name}}`);
 const clock = (date) => new Intl.DateTimeFormat(document.documentElement.lang, {
-  timeZone: "Asia/Tokyo", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false,
+  timeZone: "Asia/Tokyo", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false,   // "12/2" reads two ways
 }).format(date);
 
 function showUpdated(online) {

@@ -1,21 +1,30 @@
 // The kiosk at the office entrance: one calm flow from "Welcome" to a slip in hand.
 // Every booking goes through the outbox; online and offline are the same code.
 import { getAll, getState, setState } from "./db.js";
-import { applyStrings, LANGUAGES, loadStrings, renderRuby, t } from "./i18n.js";
-import { loadClock, onStatus, push, requestPush } from "./outbox.js";
+import { applyStrings, loadStrings, renderRuby, t } from "./i18n.js";
+import { watchIdle } from "./idle.js";
+import { announce, loadClock, onStatus, push, requestPush } from "./outbox.js";
 import { dropPending, sendPending } from "./phone.js";
+import { answer, changeAnswer, openQuestions, questionBack } from "./questions.js";
+import { reach } from "./reach.js";
+import { languages } from "./rules.js";
 import { renderSlip } from "./slip.js";
 import { wireStaffMode } from "./staffmode.js";
 import { $, back, claimWhenReady, device, isPhone, newVisit, refreshState, reloadShell, restart, session, show } from "./session.js";
-import { acceptTerms, answer, book, printSlip, renderDays, renderKeypad, renderTerms, submitDetails } from "./steps.js";
+import { acceptTerms, openTerms } from "./terms.js";
+import { followReachability, openTimeScreen, renderDays } from "./times.js";
+import { book, printSlip } from "./booking.js";
+import { renderKeypad, submitDetails, watchFields } from "./details.js";
 
 const STATE_REFRESH_MS = 5 * 60_000;
+const HEARTBEAT_MS = 30_000;          // a sync this often keeps the judgement of the server fresh (reach.js)
 
 // -- start -------------------------------------------------------------------------------
 
+/** The kiosk: a button per language. A phone (its language already detected): one compact select. */
 function renderLanguages() {
-  const box = $("#languages");
-  box.replaceChildren(...LANGUAGES.map(([code, label]) => {
+  const list = languages(session.kioskState);
+  $("#languages").replaceChildren(...list.map(([code, label]) => {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "language";
@@ -24,6 +33,11 @@ function renderLanguages() {
     button.setAttribute("aria-pressed", String(code === session.visit.lang));
     button.addEventListener("click", () => chooseLanguage(code));
     return button;
+  }));
+  $("#language-select").replaceChildren(...list.map(([code, label]) => {
+    const option = new Option(label, code, false, code === session.visit.lang);
+    option.lang = code === "ja-easy" ? "ja" : code;
+    return option;
   }));
 }
 
@@ -38,59 +52,31 @@ async function chooseLanguage(code) {
 
 function chooseService(service) {
   session.visit.service = service;
-  renderTerms();
-  show("terms");
-}
-
-// -- idle (X3) ------------------------------------------------------------------------------
-
-let idleTimer = null;
-let warningTimer = null;
-
-const idleMs = () => 1000 * ((session.kioskState && session.kioskState.settings.idle_seconds) || 90);
-const warningMs = () => 1000 * ((session.kioskState && session.kioskState.settings.idle_warning_seconds) || 15);
-
-function resetIdle() {
-  clearTimeout(idleTimer);
-  clearTimeout(warningTimer);
-  const dialog = $("#idle-dialog");
-  if (dialog.open) dialog.close();
-  const screen = document.body.dataset.current;
-  if (isPhone() || screen === "start" || screen === "setup" || screen === "loading") return;
-  idleTimer = setTimeout(warnIdle, idleMs() - warningMs());
-}
-
-function warnIdle() {
-  const dialog = $("#idle-dialog");
-  let left = warningMs() / 1000;
-  $("#idle-text").textContent = t("idle_text", { seconds: left });
-  dialog.showModal();
-  const tick = setInterval(() => {
-    left -= 1;
-    $("#idle-text").textContent = t("idle_text", { seconds: left });
-    if (!dialog.open) clearInterval(tick);
-  }, 1000);
-  warningTimer = setTimeout(() => { clearInterval(tick); restart(); }, warningMs());
+  if (!isPhone()) requestPush();       // a fresh judgement of the server before the times are shown
+  openTerms();
 }
 
 // -- status corner -----------------------------------------------------------------------------
 
 let lastStatus = null;
 
+/** What the kiosk knows of its link to the office: offline, online but not answered, or online;
+ *  what waits to be sent, and whether sending keeps failing. */
 async function renderStatus(status) {
   if (!status || isPhone()) return;
   lastStatus = status;
   const dev = await device();
-  const parts = [status.online ? t("status_online") : t("status_offline")];
+  const parts = [!status.network ? t("status_offline") : status.online ? t("status_online") : t("status_unreachable")];
   if (status.waiting) parts.push(t("status_waiting", { n: status.waiting }));
+  if (status.failing && status.waiting) parts.push(t("status_failing"));
   if (status.needsEnrollment) parts.push(t("status_reenroll"));
   // The kiosk's name is the office's (usually Japanese): its own span, marked as such.
   const name = document.createElement("span");
   name.lang = "ja";
   name.textContent = dev ? `${dev.name} · ` : "";
   $("#status").replaceChildren(name, parts.join(" · "));
-  $("#status").dataset.online = String(status.online);
-  $("#status").dataset.reenroll = String(Boolean(status.needsEnrollment));
+  Object.assign($("#status").dataset, { online: String(status.online), network: String(status.network),
+                                         failing: String(Boolean(status.failing)), reenroll: String(Boolean(status.needsEnrollment)) });
 }
 
 // -- setup -------------------------------------------------------------------------------------
@@ -119,39 +105,50 @@ async function enroll(event) {
 
 // -- wiring ------------------------------------------------------------------------------------
 
+/** "Start over" in the header asks first, unless there is nothing to lose. */
+function askRestart() {
+  if (document.body.dataset.current === "start") { restart(); return; }
+  $("#restart-dialog").showModal();
+}
+
+function setTextSize(size) {
+  document.documentElement.dataset.size = size;
+  document.querySelectorAll("[data-text-size]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.textSize === size)));
+}
+
 function wire() {
   document.querySelectorAll("[data-service]").forEach((b) => b.addEventListener("click", () => chooseService(b.dataset.service)));
   document.querySelectorAll('[data-action="back"]').forEach((b) => b.addEventListener("click", back));
   document.querySelectorAll('[data-action="restart"]').forEach((b) => b.addEventListener("click", restart));
-  $("#restart").addEventListener("click", restart);
+  $("#language-select").addEventListener("change", (e) => chooseLanguage(e.target.value));
+  $("#restart").addEventListener("click", askRestart);
+  $("#restart-confirm").addEventListener("click", restart);
+  $("#restart-keep").addEventListener("click", () => $("#restart-dialog").close());
   $("#pending-drop").addEventListener("click", dropPending);
   $("#terms-read").addEventListener("change", (e) => { $("#terms-accept").disabled = !e.target.checked; });
-  $("#terms-accept").addEventListener("click", acceptTerms);
+  $("#terms-accept").addEventListener("click", () => acceptTerms(() => openQuestions(openTimeScreen)));
   $("#terms-decline").addEventListener("click", restart);
+  $("#terms-back").addEventListener("click", () => show("start", { remember: false }));
   $("#answer-yes").addEventListener("click", () => answer(true));
   $("#answer-no").addEventListener("click", () => answer(false));
+  $("#question-back").addEventListener("click", questionBack);
+  $("#change-answer").addEventListener("click", changeAnswer);
   $("#details-form").addEventListener("submit", submitDetails);
-  $("#needs-interpreter").addEventListener("change", (e) => { $("#interpreter-language").disabled = !e.target.checked; });
+  watchFields();
   $("#book").addEventListener("click", book);
   $("#print-again").addEventListener("click", printSlip);
   $("#week-prev").addEventListener("click", () => { session.visit.week -= 1; renderDays(); });
   $("#week-next").addEventListener("click", () => { session.visit.week += 1; renderDays(); });
   $("#setup-form").addEventListener("submit", enroll);
-  $("#idle-continue").addEventListener("click", resetIdle);
-  $("#text-size").addEventListener("click", () => {
-    const root = document.documentElement;
-    root.dataset.size = String((Number(root.dataset.size) % 3) + 1);
-  });
+  document.querySelectorAll("[data-text-size]").forEach((b) => b.addEventListener("click", () => setTextSize(b.dataset.textSize)));
   $("#contrast").addEventListener("click", (e) => {
     const on = document.documentElement.classList.toggle("contrast");
     e.currentTarget.setAttribute("aria-pressed", String(on));
   });
-  // While the warning shows, only its button counts as "still here" (a tap elsewhere must not
-  // close it under the visitor's finger).
-  const activity = () => { if (!$("#idle-dialog").open) resetIdle(); };
-  for (const type of ["pointerdown", "keydown", "input", "scroll"]) addEventListener(type, activity, { passive: true, capture: true });
-  new MutationObserver(resetIdle).observe(document.body, { attributes: true, attributeFilter: ["data-current"] });
+  watchIdle();
+  followReachability();
   onStatus((status) => { renderStatus(status); maybeReset(); });
+  reach.onChange(() => { announce(); renderPhoneQr(); });
   addEventListener("online", renderPhoneQr);
   addEventListener("offline", renderPhoneQr);
 }
@@ -185,17 +182,17 @@ async function maybeReset() {
   if (!(await resetKiosk(resets.map((c) => c.id)))) resetting = false;
 }
 
-/** The kiosk's "continue on your phone" code, in the chosen language; only while online. */
+/** The kiosk's "continue on your phone" code, in the chosen language; only while the server answers. */
 function renderPhoneQr() {
   const box = $("#phone-qr");
-  box.hidden = isPhone() || !navigator.onLine;
+  box.hidden = isPhone() || !reach.reachable();
   if (!box.hidden) $("#phone-qr-img").src = `/pwa/phone-qr.svg?lang=${encodeURIComponent(session.visit.lang)}`;
 }
 
 /** A phone: the visitor's language from the link, else the browser's, else Japanese. */
 function phoneLanguage() {
   const asked = new URLSearchParams(location.search).get("lang");
-  const codes = LANGUAGES.map(([code]) => code);
+  const codes = languages(session.kioskState).map(([code]) => code);
   if (codes.includes(asked)) return asked;
   const browser = (navigator.languages || []).map((l) => l.toLowerCase());
   return codes.find((c) => browser.some((b) => b === c.toLowerCase() || b.split("-")[0] === c)) || "ja";
@@ -253,8 +250,9 @@ async function main() {
   show("start", { remember: false });
   session.trail = [];
   requestPush();
-  setInterval(() => { requestPush(); refreshState(); }, STATE_REFRESH_MS);
-  renderStatus({ online: navigator.onLine, waiting: (await getAll("outbox")).length, deadLetters: 0 });
+  setInterval(requestPush, HEARTBEAT_MS);
+  setInterval(refreshState, STATE_REFRESH_MS);
+  renderStatus(await announce());
 }
 
 main();

@@ -1,6 +1,9 @@
 // The current visitor and the kiosk's state, and moving between screens. Everything about a
 // visitor lives in `session.visit` until the kiosk resets.
 import { getState, setState } from "./db.js";
+import { timedFetch } from "./queue.js";
+
+const STATE_TIMEOUT_MS = 8_000;   // a state request that takes longer has failed: keep what we have
 
 export const $ = (selector) => document.querySelector(selector);
 export const session = { visit: null, kioskState: null, trail: [], mode: document.documentElement.dataset.mode || "kiosk" };
@@ -12,13 +15,16 @@ export function newVisit(lang = "ja") {
 
 // -- screens ---------------------------------------------------------------------------
 
+/** Show one screen. Its heading takes the focus (a screen reader starts reading there), except for
+ *  the first screen after a load: nobody moved yet, so nothing is focused or outlined. */
 export function show(name, { remember = true } = {}) {
   const current = document.querySelector(".screen:not([hidden])");
   if (remember && current && current.dataset.screen !== name) session.trail.push(current.dataset.screen);
   document.querySelectorAll(".screen").forEach((s) => { s.hidden = s.dataset.screen !== name; });
+  const first = !document.body.dataset.current || document.body.dataset.current === "loading";
   document.body.dataset.current = name;
   const heading = document.querySelector(`[data-screen="${name}"] h1`);
-  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  if (heading && !first) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
   window.scrollTo(0, 0);
 }
 
@@ -54,13 +60,13 @@ export async function device() { return getState("device"); }
 
 /** On a phone: the same state from the public API (no device token, no leases). */
 async function refreshPublicState() {
-  const get = (url) => fetch(url, { cache: "no-store" }).then((r) => { if (!r.ok) throw new Error(url); return r.json(); });
+  const get = (url) => timedFetch(url, { cache: "no-store" }, STATE_TIMEOUT_MS).then((r) => { if (!r.ok) throw new Error(url); return r.json(); });
   try {
     const info = await get("/api/v1/office");
     const [terms, calendar, events] = await Promise.all([
       get("/api/v1/terms?summary_text=0"), get(`/api/v1/calendar?days=${info.settings.booking_horizon_days + 1}`), get("/api/v1/events")]);
     session.kioskState = { ...info, terms: terms.terms, calendar: calendar.days, events: events.events };
-  } catch (err) { /* offline: keep what we have */ }
+  } catch (err) { /* offline, unreachable, or not the state's JSON: keep what we have */ }
   return session.kioskState;
 }
 
@@ -69,17 +75,19 @@ export async function refreshState() {
   const dev = await device();
   if (!dev) return null;
   try {
-    const response = await fetch("/api/v1/kiosk/state?slips=0&terms=0", { headers: { Authorization: `Bearer ${dev.token}` }, cache: "no-store" });
+    const response = await timedFetch("/api/v1/kiosk/state?slips=0&terms=0",
+                                      { headers: { Authorization: `Bearer ${dev.token}` }, cache: "no-store" }, STATE_TIMEOUT_MS);
     if (response.status === 401) { await setState("needs_enrollment", true); return session.kioskState; }
     if (!response.ok) return session.kioskState;
     const body = await response.json();
+    if (!Array.isArray(body.calendar) || !Array.isArray(body.leases)) return session.kioskState;
     const { leases, ...rest } = body;
     // The terms (every language) only when they changed.
     const known = session.kioskState || await getState("kiosk_state");
     if (known && known.terms && known.terms_digest === rest.terms_digest) {
       rest.terms = known.terms;
     } else {
-      const terms = await fetch("/api/v1/terms?summary_text=0", { cache: "no-store" });
+      const terms = await timedFetch("/api/v1/terms?summary_text=0", { cache: "no-store" }, STATE_TIMEOUT_MS);
       if (!terms.ok) return session.kioskState;
       rest.terms = (await terms.json()).terms;
     }
@@ -89,7 +97,7 @@ export async function refreshState() {
       await setState("leases", leases.map((l) => ({ ...known.get(l.lease_unit_id), ...l })));
     }
     session.kioskState = rest;
-  } catch (err) { /* offline: keep what we have */ }
+  } catch (err) { /* offline, unreachable, or not the state's JSON: keep what we have */ }
   return session.kioskState;
 }
 
