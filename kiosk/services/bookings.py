@@ -15,6 +15,7 @@ from ..domain.requests import BookingRequest, clean_name
 from ..domain.rooms import assign_room
 from ..tokens import join_token
 from .policy import office_calendar, policy_of, terms_in_force
+from .retry import retried
 from .units import taken_rooms_at
 
 
@@ -107,6 +108,18 @@ def _explain_existing(store, err: TooManyBookings, req: BookingRequest) -> None:
                                    "service": existing.service, "reference": existing.reference}}
 
 
+def _unit_day(store, req: BookingRequest):
+    """The day whose units the request is about (the lease's, the event's, or the slot's)."""
+    if req.lease_unit_id:
+        lease = store.lease(req.lease_unit_id)
+        return lease.day if lease else None
+    if req.service == "event":
+        event = store.event(req.event_id) if req.event_id else None
+        return tokyo(event.start).date() if event else None
+    return tokyo(req.start).date() if req.start else None
+
+
+@retried
 def create_booking(store, ctx: Context, payload: dict, now: datetime, received_at: datetime | None = None,
                    client_created_at: datetime | None = None) -> tuple[Booking, bool]:
     """Book a counseling slot or an event seat; the same request again returns the same booking.
@@ -122,6 +135,10 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, received_a
             if not _same_request(existing.request_hash, payload, fingerprint):
                 raise BookingIdReused()
             return existing, False
+        store.lock_visitor(req.jobseeker_no)
+        day = _unit_day(store, req)
+        if day is not None:
+            store.lock_units(day)
         policy = ctx.rules(store)
         facts = booking_facts(store, req, policy, now)
         when = Moments(acted=now, received=received_at or now, client_created_at=client_created_at)
@@ -140,6 +157,7 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, received_a
     return booking, True
 
 
+@retried
 def change_booking(store, booking_id: str, change, now: datetime, actor: str, audit_action: str | None = None) -> Booking:
     """Apply one state change (`change(booking) -> booking`) in one transaction, audit line included."""
     with store.transaction():
@@ -153,6 +171,7 @@ def change_booking(store, booking_id: str, change, now: datetime, actor: str, au
     return changed
 
 
+@retried
 def reschedule_booking(store, policy, booking_id: str, new_start: datetime, now: datetime, actor: str) -> Booking:
     """Staff move a counseling session to another open slot; the visitor's page shows old and new.
 
@@ -164,6 +183,8 @@ def reschedule_booking(store, policy, booking_id: str, new_start: datetime, now:
             raise BookingNotFound()
         office_calendar(store, policy).check_counseling_start(new_start, now)
         start = tokyo(new_start)
+        for day in sorted({tokyo(booking.start).date(), start.date()}):
+            store.lock_units(day)
         taken = set(taken_rooms_at(store, start, now))
         if booking.start == start:
             taken.discard(booking.room)
@@ -175,6 +196,7 @@ def reschedule_booking(store, policy, booking_id: str, new_start: datetime, now:
             now, actor, "booking.reschedule")
 
 
+@retried
 def change_room(store, booking_id: str, room_id: str, now: datetime, actor: str) -> Booking:
     """Staff give a booking another room at the same time (the visitor's page shows the new ID)."""
     with store.transaction():
@@ -184,6 +206,7 @@ def change_room(store, booking_id: str, room_id: str, now: datetime, actor: str)
         room = next((r for r in store.rooms() if r.id == room_id and r.active), None)
         if room is None:
             raise RoomUnavailable()
+        store.lock_units(tokyo(booking.start).date())
         if room.id in taken_rooms_at(store, booking.start, now) - {booking.room}:
             raise SlotFull()
         return change_booking(store, booking_id, lambda b: b.move_to_room(now, actor, room), now, actor, "booking.room")

@@ -12,6 +12,7 @@ from ..domain.leases import Lease, plan_top_up
 from ..slips import qr_svg
 from .bookings import _reference, join_url
 from .policy import office_calendar
+from .retry import retried
 from .units import taken_rooms
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a tablet
@@ -153,6 +154,7 @@ def resolve_dead_letter(store, now, actor: str, kiosk_id: str, op_id: str, note:
 
 # -- leases ------------------------------------------------------------------------------------
 
+@retried
 def top_up_leases(store, ctx, kiosk: Kiosk, now) -> list[Lease]:
     """Give the kiosk N units per bookable day for the next D days (the plan is domain code);
     return the leases it holds. A sync that needs nothing new writes nothing."""
@@ -165,6 +167,8 @@ def top_up_leases(store, ctx, kiosk: Kiosk, now) -> list[Lease]:
         if all(sum(1 for l in own if l.day == d and l.holds(now)) >= policy.lease_units_per_day for d in days):
             plan = []
         else:
+            for day in days:
+                store.lock_units(day)
             taken = {day: taken_rooms(store, day, now) for day in days}
             plan = plan_top_up(calendar, policy, now, store.rooms(), own, given_back, taken)
         rooms = {r.id: r for r in store.rooms()}

@@ -11,6 +11,7 @@ from ..schemas import Schema
 from ..slips import qr_svg
 from ..storage.errors import StorageUnavailable
 from .bookings import Context, booking_result, change_booking, create_booking
+from .retry import retried
 from .kiosks import lease_views, pending_commands, report_status, top_up_leases
 
 log = logging.getLogger("madoguchi.sync")
@@ -103,6 +104,7 @@ def _refusal(store, kiosk, op, received_at, err: DomainError, describe, visitor_
     return {"op_id": op["op_id"], "status": "rejected", "error": error}
 
 
+@retried
 def apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe, slip=False) -> dict:
     """One op in one transaction: a receipt answers `duplicate`; a refusal (or a failure of ours
     other than the disk's) is `rejected`, kept for staff, and never blocks the rest of the outbox.

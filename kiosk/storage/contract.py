@@ -41,6 +41,14 @@ class OfficeStore(Protocol):
     office: Office
 
     def transaction(self) -> AbstractContextManager[None]: ...
+    def in_transaction(self) -> bool:
+        """Is this thread inside a transaction of this store (nested calls join it)?"""
+    def lock_units(self, day: date) -> None:
+        """Decisions about `day`'s units (a booking, a move, a lease) wait for each other until the
+        transaction ends. Called before reading what is taken; a no-op where one lock serialises all."""
+    def lock_visitor(self, jobseeker_no: str) -> None:
+        """The same for one visitor's bookings (the future-booking limit, one seat per event);
+        taken before `lock_units`, never after, so that two transactions never wait for each other."""
 
     # -- bookings ---------------------------------------------------------------------------
     def booking(self, booking_id: str) -> Booking | None: ...

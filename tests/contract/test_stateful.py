@@ -4,7 +4,6 @@ is booked twice, no slot or event holds more than it can, each op applied once w
 result, and every change has its audit line."""
 import shutil
 import tempfile
-import uuid
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -47,6 +46,7 @@ class Office(RuleBasedStateMachine):
         self.ops = {}                # op_id -> the op, and the result first returned (None: answer lost)
         self.first_result = {}
         self.changes = Counter()     # audit actions the steps expect
+        self.ids = iter(range(1, 10**6))   # IDs in order: the steps must not depend on chance
 
     @property
     def store(self):
@@ -67,14 +67,15 @@ class Office(RuleBasedStateMachine):
 
     @rule(slot=st.integers(0, len(STARTS) - 1), visitor=st.integers(0, len(VISITORS) - 1))
     def a_phone_books(self, slot, visitor):
-        payload = make_payload(start=STARTS[slot].isoformat(), jobseeker_no=VISITORS[visitor])
+        payload = make_payload(booking_id=f"b-{next(self.ids):06d}", start=STARTS[slot].isoformat(),
+                               jobseeker_no=VISITORS[visitor])
         if self._book(payload) is not None:
             self.payloads[payload["booking_id"]] = payload
 
     @rule(visitor=st.integers(0, len(VISITORS) - 1))
     def a_phone_books_the_event(self, visitor):
-        payload = make_payload(service="event", event_id=self.event.id, start=None, jobseeker_no=VISITORS[visitor],
-                               eligibility={})
+        payload = make_payload(booking_id=f"b-{next(self.ids):06d}", service="event", event_id=self.event.id,
+                               start=None, jobseeker_no=VISITORS[visitor], eligibility={})
         payload.pop("start")
         if self._book(payload) is not None:
             self.payloads[payload["booking_id"]] = payload
@@ -99,14 +100,15 @@ class Office(RuleBasedStateMachine):
     @rule(slot=st.integers(0, len(STARTS) - 1), visitor=st.integers(0, len(VISITORS) - 1),
           on_lease=st.booleans(), answer_lost=st.booleans())
     def the_kiosk_syncs_a_booking(self, slot, visitor, on_lease, answer_lost):
-        payload = make_payload(start=STARTS[slot].isoformat(), jobseeker_no=VISITORS[visitor])
+        payload = make_payload(booking_id=f"b-{next(self.ids):06d}", start=STARTS[slot].isoformat(),
+                               jobseeker_no=VISITORS[visitor])
         if on_lease:
             with self.store.transaction():
                 held = [l for l in self.store.leases_of(self.kiosk.id) if l.holds(NOW)]
             if not held:
                 return
             payload.update(start=held[0].start.isoformat(), lease_unit_id=held[0].id)
-        op = {"op_id": str(uuid.uuid4()), "seq": len(self.ops) + 1, "type": "booking.create",
+        op = {"op_id": f"op-{next(self.ids):06d}", "seq": len(self.ops) + 1, "type": "booking.create",
               "created_at": NOW.isoformat(), "payload": payload}
         self.ops[op["op_id"]] = op
         self._sync([op], answer_lost)
@@ -138,7 +140,7 @@ class Office(RuleBasedStateMachine):
         with self.store.transaction():
             held = [l.id for l in self.store.leases_of(self.kiosk.id) if l.holds(NOW)]
         if held:
-            op = {"op_id": str(uuid.uuid4()), "seq": len(self.ops) + 1, "type": "lease.release",
+            op = {"op_id": f"op-{next(self.ids):06d}", "seq": len(self.ops) + 1, "type": "lease.release",
                   "created_at": NOW.isoformat(), "payload": {"lease_unit_ids": held}}
             self._sync([op], answer_lost=False)
 

@@ -35,6 +35,15 @@ class TinyOfficeStore:
     def transaction(self):
         return self.engine.transaction()
 
+    def in_transaction(self) -> bool:
+        return self.engine.in_transaction()
+
+    def lock_units(self, day: date) -> None:
+        """One lock serialises every transaction of the data directory already."""
+
+    def lock_visitor(self, jobseeker_no: str) -> None:
+        """One lock serialises every transaction of the data directory already."""
+
     # -- caches of parsed records ------------------------------------------------------------
 
     def _parsed(self, name: str, parsers: dict) -> Parsed:
