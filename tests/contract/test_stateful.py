@@ -174,6 +174,6 @@ class Office(RuleBasedStateMachine):
             assert actions[action] == count, (action, actions[action], count)
 
 
-Office.TestCase.settings = settings(max_examples=30, stateful_step_count=25, deadline=None,
+Office.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None,
                                     suppress_health_check=[HealthCheck.too_slow])
 test_the_office_keeps_its_invariants_whatever_happens = Office.TestCase

@@ -134,8 +134,8 @@ class DataFile:
         old = docs.pop(key, None) if entry is None else docs.get(key)
         if entry is not None:
             docs[key] = entry
-            if entry[0] >= self._next.get(table, 0):
-                self._next[table] = entry[0] + 1
+            if table in self._next and entry[0] >= self._next[table]:
+                self._next[table] = entry[0] + 1     # (new_doc_id starts from the largest in use)
             self.size += len(entry[1])
         if old is not None:
             self.size -= len(old[1])
