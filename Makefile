@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk fonts-noto-core zbar-tools poppler-utils
+SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk fonts-noto-core zbar-tools poppler-utils nginx-light openssl
 
 .PHONY: run test install install-test system-packages translations bench clean
 

@@ -95,7 +95,7 @@ def _serve(app, settings) -> None:
 
     proxies = {}
     if settings.TRUST_PROXY:
-        proxies = dict(trusted_proxy="*", trusted_proxy_count=settings.TRUST_PROXY,
+        proxies = dict(trusted_proxy=settings.TRUST_PROXY_FROM, trusted_proxy_count=settings.TRUST_PROXY,
                        trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
                                               "x-forwarded-port"}, clear_untrusted_proxy_headers=True)
     server = waitress.server.create_server(app, host=settings.HOST, port=settings.PORT, threads=settings.THREADS,

@@ -20,6 +20,7 @@ class Settings:
     SECRET_KEY: str = ""
     PUBLIC_BASE_URL: str = ""
     TRUST_PROXY: int = 0
+    TRUST_PROXY_FROM: str = "127.0.0.1"
     OFFICE_NAME: str = "ハローワーク伊丹"
     OFFICE_NAME_EN: str = "Hello Work Itami"
     OFFICE_PHONE: str = ""

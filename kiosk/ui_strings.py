@@ -175,6 +175,7 @@ STRINGS = {
     "join_wrong_digits": N_("Those digits do not match this booking. Please check your job seeker number."),
     "join_cannot_change": N_("This booking can no longer be changed."),
     "join_rate_limited": N_("Too many tries. Please wait a minute and try again."),
+    "join_too_many_tries": N_("Too many wrong tries for this booking. Please call the office to cancel it."),
     "status_confirmed": N_("Your booking is confirmed"),
     "status_rescheduled": N_("Your booking was moved to a new time"),
     "status_registering": N_("Your booking is being registered"),

@@ -125,7 +125,8 @@ def event():
 
 @event.command("add", help="Add an event (times in Tokyo, e.g. 2026-12-10T14:00).")
 @click.option("--kind", type=click.Choice(EVENT_KINDS), required=True)
-@click.option("--title", required=True)
+@click.option("--title", required=True, help="The title in Japanese.")
+@click.option("--title-en", default=None, help="The title in English (the other visitor languages show it too).")
 @click.option("--start", required=True)
 @click.option("--end", required=True)
 @click.option("--capacity", type=click.IntRange(1, 10000), required=True)
@@ -133,10 +134,10 @@ def event():
 @click.option("--meeting-id", required=True)
 @json_option
 @refusals
-def event_add(kind, title, start, end, capacity, app_name, meeting_id, as_json):
+def event_add(kind, title, title_en, start, end, capacity, app_name, meeting_id, as_json):
     s = _state()
     e = office_service.add_event(s.store, s.now(), _actor(), kind, title, _moment(start), _moment(end),
-                                 capacity, app_name, meeting_id)
+                                 capacity, app_name, meeting_id, titles={"en": title_en} if title_en else None)
     _out(as_json, e.to_record(), f"Added event {e.id}: {e.title} {e.start:%Y-%m-%d %H:%M}.")
 
 

@@ -62,14 +62,20 @@ def well_formed(value, depth: int = 0) -> bool:
     return False
 
 
-def storable(value):
-    """The same value with lone surrogates replaced, so a refused op can be kept for staff."""
+def storable(value, depth: int = 0):
+    """The same value made safe to keep for staff: lone surrogates replaced, text and lists cut
+    short, nothing deeper than MAX_DEPTH (a refused op is kept as it came, as far as it can be)."""
+    if depth > MAX_DEPTH:
+        return "…"
     if isinstance(value, str):
+        value = value[:2000]
         return value.encode("utf-8", "replace").decode("utf-8") if not is_valid_unicode(value) else value
     if isinstance(value, list):
-        return [storable(v) for v in value]
+        return [storable(v, depth + 1) for v in value[:100]]
     if isinstance(value, dict):
-        return {storable(k): storable(v) for k, v in value.items()}
+        return {storable(str(k), depth + 1): storable(v, depth + 1) for k, v in list(value.items())[:100]}
     if isinstance(value, float) and (value != value or abs(value) == float("inf")):
         return None
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2 ** 63 - 1:
+        return str(value)
     return value

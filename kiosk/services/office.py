@@ -60,15 +60,18 @@ def remove_closure(store, now, actor, day: date) -> bool:
 
 
 def add_event(store, now, actor, kind, title, start: datetime, end: datetime, capacity: int,
-              meeting_app: str, room_id: str, demo=False) -> Event:
+              meeting_app: str, room_id: str, demo=False, titles: dict | None = None) -> Event:
+    """An event; `title` is its Japanese title, `titles` its title in other languages (English at
+    least, which the other visitor languages fall back to)."""
     if kind not in EVENT_KINDS:
         raise InvalidRequest(N_("Unknown event kind."))
     if meeting_app not in MEETING_APPS:
         raise InvalidRequest(N_("The meeting app must be zoom or teleoffice."))
     if end <= start or capacity < 1:
         raise InvalidRequest(N_("An event needs an end after its start and at least one seat."))
+    titles = {lang: text.strip() for lang, text in (titles or {}).items() if text and text.strip()}
     event = Event(f"ev-{uuid.uuid4().hex[:8]}", kind, title.strip(), tokyo(start), tokyo(end), capacity,
-                  meeting_app, normalize_meeting_id(room_id), None, demo)
+                  meeting_app, normalize_meeting_id(room_id), None, demo, titles={"ja": title.strip(), **titles})
     with store.transaction():
         store.save_event(event)
         store.audit(now, actor, "event.add", event=event.id, kind=kind, start=event.start.isoformat())
@@ -152,7 +155,7 @@ def seed_demo(store, now) -> str | None:
         add_room(store, now, "demo", "zoom", "845 8765 4321", "デモ相談員B", demo=True)
         day = _next_weekday(tokyo(now).date() + timedelta(days=7), 2)
         add_event(store, now, "demo", "seminar", "【デモ】応募書類の書き方セミナー", at(day, time(14)), at(day, time(15)),
-                  20, "zoom", "845 0000 1111", demo=True)
+                  20, "zoom", "845 0000 1111", demo=True, titles={"en": "[Demo] Writing your application documents"})
         return enroll(store, now, "demo", "デモ受付")["code"]
 
 

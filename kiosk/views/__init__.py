@@ -2,7 +2,7 @@
 from flask import current_app, g, request
 
 from ..domain.decisions import Asker
-from ..ratelimit import RateLimited
+from ..ratelimit import CancelLocked, RateLimited
 from ..services.bookings import Context
 from ..services.policy import policy_of
 
@@ -47,4 +47,5 @@ def context(asker: Asker = Asker()) -> Context:
 def limit(name: str, key: str | None = None) -> None:
     """Refuse with 429 once limit `name` is reached for `key` (the client's address by default)."""
     if not office().allowed(name, key or request.remote_addr or "?"):
-        raise RateLimited()
+        window = office().limits[name][1]
+        raise CancelLocked(window) if name == "cancel_booking" else RateLimited(window)

@@ -41,15 +41,22 @@ def error_response(code: str, message: str, status: int, params=None, field=None
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(err: DomainError):
-        return error_response(err.code, err.message, err.status, err.params, getattr(err, "field", None),
-                              getattr(err, "domain", "messages"), getattr(err, "detail", None))
+        response, status = error_response(err.code, err.message, err.status, err.params, getattr(err, "field", None),
+                                          getattr(err, "domain", "messages"), getattr(err, "detail", None))
+        if getattr(err, "retry_after", None):
+            response.headers["Retry-After"] = str(err.retry_after)
+        return response, status
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         status = err.code or 500
         message = HTTP_MESSAGES.get(status, HTTP_MESSAGES[400] if status < 500 else HTTP_MESSAGES[500])
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(status, "invalid_request")
-        return error_response(code if status < 500 else "server_error", message, status)
+        response, status = error_response(code if status < 500 else "server_error", message, status)
+        for name, value in err.get_headers():
+            if name == "Allow":                  # a 405 says which methods the address takes
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):

@@ -94,7 +94,7 @@ def join(token):
 # Plain forms, so the page works without scripts; each answers with the page again.
 MESSAGES = {"too_early": "join_too_early", "wrong_digits": "join_wrong_digits", "checked_in": "join_checked_in",
             "cancelled": "join_cancelled", "not_registered_yet": "status_registering", "invalid_transition": "join_cannot_change",
-            "rate_limited": "join_rate_limited"}
+            "rate_limited": "join_rate_limited", "too_many_tries": "join_too_many_tries"}
 
 
 def _back(token, code):

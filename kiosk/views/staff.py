@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from ..domain.calendar import TOKYO, tokyo
 from ..domain.errors import S_, InvalidStaffRequest, KioskUnknown, LinkUnusable, NotAllowed, NotSignedIn
+from ..domain.exports import spreadsheet_row
 from ..services import bookings as booking_service
 from ..slips import qr_svg
 from ..services import kiosks as kiosk_service
@@ -18,7 +19,7 @@ from ..services import stats as stats_service
 from ..i18n import NATIVE_NAMES, page_translator
 from ..services import staff as staff_service
 from ..staff_strings import STAFF_STRINGS
-from . import base_url, limit, office, policy, store
+from . import base_url, forms, limit, office, policy, store
 from .api import json_body
 
 bp = Blueprint("staff", __name__)
@@ -111,19 +112,13 @@ BOOKING_ACTIONS = {
     "reschedule": lambda db, rules, booking_id, now, actor, body: booking_service.reschedule_booking(
         db, rules, booking_id, moment(body.get("start", "")), now, actor),
     "room": lambda db, rules, booking_id, now, actor, body: booking_service.change_room(
-        db, booking_id, str(body.get("room", "")), now, actor),
+        db, booking_id, forms.text(body, "room", 20), now, actor),
     "note": lambda db, rules, booking_id, now, actor, body: booking_service.add_note(
-        db, booking_id, str(body.get("note", ""))[:500], now, actor),
+        db, booking_id, forms.text(body, "note", 500, note=True), now, actor),
 }
 
 
-def moment(value) -> datetime:
-    """A time from a console form (Tokyo time unless it says otherwise), or a clear refusal."""
-    try:
-        start = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidStaffRequest(S_("The start time is not valid.")) from None
-    return start if start.tzinfo else start.replace(tzinfo=TOKYO)
+moment = forms.moment
 
 
 @bp.post("/api/v1/staff/bookings/<booking_id>/<action>")
@@ -144,7 +139,8 @@ def booking_action(booking_id, action):
 def invite():
     body = _state_change()
     admin = _signed_in_member("admin")
-    token = staff_service.invite_link(store(), office().now(), admin, body.get("name"), body.get("role", "staff"))
+    token = staff_service.invite_link(store(), office().now(), admin, forms.text(body, "name", 60, required=True, form="NFKC"),
+                                      str(body.get("role", "staff")))
     return jsonify({"url": f"{base_url().rstrip('/')}/staff/setup/{token}", "expires_in_minutes": 15}), 201
 
 
@@ -232,7 +228,7 @@ def dead_letter_resolve(op_id):
         with store().transaction():
             kiosk_id = next((d.kiosk_id for d in store().dead_letters() if d.op_id == op_id), "")
     letter = kiosk_service.resolve_dead_letter(store(), office().now(), f"staff:{member.id}", kiosk_id, op_id,
-                                               str(body.get("note", "")))
+                                               forms.text(body, "note", 200, note=True))
     return jsonify({"op_id": letter.op_id, "resolved_at": letter.resolved_at.isoformat()})
 
 
@@ -242,7 +238,7 @@ def dead_letter_resolve(op_id):
 def kiosk_enroll():
     body = _state_change()
     admin = _signed_in_member("admin")
-    made = kiosk_service.enroll(store(), office().now(), f"staff:{admin.id}", str(body.get("name", "")))
+    made = kiosk_service.enroll(store(), office().now(), f"staff:{admin.id}", forms.text(body, "name", 60, required=True))
     made["qr_svg"] = qr_svg(f"{base_url().rstrip('/')}/kiosk?enroll={made['code']}")   # scanned by the tablet: the code is filled in
     return jsonify(made), 201
 
@@ -281,12 +277,9 @@ def visitor_lookup():
 def visitor_restrict():
     body = _state_change()
     member = _signed_in_member()
-    try:
-        until = date.fromisoformat(str(body.get("until", "")))
-    except ValueError:
-        raise InvalidStaffRequest(S_("The end date is not valid.")) from None
+    until = forms.day(body, "until")
     office_service.restrict(store(), office().now(), f"staff:{member.id}", office().secret,
-                            str(body.get("jobseeker_no", "")), str(body.get("reason", "")), until)
+                            str(body.get("jobseeker_no", "")), forms.text(body, "reason", 200, required=True), until)
     return jsonify({"restricted": True}), 201
 
 
@@ -311,19 +304,18 @@ def stats_page(member):
 def day_csv():
     """The day list for staff (personal data: for the office's own work only)."""
     _signed_in_member()
-    try:
-        day = date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        day = tokyo(office().now()).date()
+    day = forms.parse_day(request.args.get("date", "")) or tokyo(office().now()).date()
     with store().transaction():
         found = store().bookings_on(day)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["time", "room_id", "name", "jobseeker_no", "language", "interpreter", "assistant", "status", "service"])
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow(["time", "room_id", "name", "jobseeker_no", "language", "interpreter", "assistant", "status", "service",
+                     "reference"])
     for b in found:
-        writer.writerow([tokyo(b.start).strftime("%H:%M"), b.room_id or "", b.name or "", b.jobseeker_no or "", b.language,
-                         b.interpreter_language or ("yes" if b.needs_interpreter else ""), "yes" if b.needs_assistant else "",
-                         b.status, b.service])
+        writer.writerow(spreadsheet_row([
+            tokyo(b.start).strftime("%H:%M"), b.room_id or "", b.name or "", b.jobseeker_no or "", b.language,
+            b.interpreter_language or ("yes" if b.needs_interpreter else ""), "yes" if b.needs_assistant else "",
+            b.status, b.service, b.reference or ""]))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="madoguchi-{day.isoformat()}.csv"'})
 

@@ -10,26 +10,25 @@ from ..services import office as office_service
 from ..services import rules as office_service_rules
 from ..services.policy import all_terms_versions, policy_of
 from ..services.week import week_units
-from . import office, policy, store
+from . import forms, office, policy, store
 from .staff import _page, _signed_in_member, _state_change, console_page, moment
 
 bp = Blueprint("staff_settings", __name__)
 
 
 def _date(value, message=S_("The date is not valid.")) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidStaffRequest(message) from None
+    found = forms.parse_day(str(value))
+    if found is None:
+        raise InvalidStaffRequest(message)
+    return found
 
 
 @bp.get("/staff/week")
 @console_page
 def week(member):
     today = tokyo(office().now()).date()
-    try:
-        monday = date.fromisoformat(request.args.get("from", ""))
-    except ValueError:
+    monday = forms.parse_day(request.args.get("from", "")) or today
+    if abs((monday - today).days) > 730:        # two years either way: nothing an office plans beyond
         monday = today
     monday -= timedelta(days=monday.weekday())
     days = week_units(store(), policy(), monday, office().now())
@@ -60,7 +59,8 @@ def _admin_change():
 def room_add():
     body, actor = _admin_change()
     room = office_service.add_room(store(), office().now(), actor, str(body.get("app", "")),
-                                   str(body.get("meeting_id", "")), str(body.get("counselor", "")) or None)
+                                   forms.text(body, "meeting_id", 40, required=True, form="NFKC"),
+                                   forms.text(body, "counselor", 60) or None)
     return jsonify({"room": room.to_record()}), 201
 
 
@@ -77,7 +77,7 @@ def room_action(room_id, action):
 def closure_add():
     body, actor = _admin_change()
     day = _date(body.get("day"))
-    office_service.add_closure(store(), office().now(), actor, day, str(body.get("note", ""))[:100])
+    office_service.add_closure(store(), office().now(), actor, day, forms.text(body, "note", 100))
     return jsonify({"closure": day.isoformat()}), 201
 
 
@@ -91,20 +91,19 @@ def closure_remove(day):
 @bp.post("/api/v1/staff/events")
 def event_add():
     body, actor = _admin_change()
-    try:
-        capacity = int(body.get("capacity", 0))
-    except (TypeError, ValueError):
-        raise InvalidStaffRequest(S_("The number of seats is not valid.")) from None
+    capacity = forms.count(body, "capacity", 1, 10_000)
     event = office_service.add_event(store(), office().now(), actor, str(body.get("kind", "")),
-                                     str(body.get("title", ""))[:120], moment(body.get("start")), moment(body.get("end")),
-                                     capacity, str(body.get("app", "")), str(body.get("meeting_id", "")))
+                                     forms.text(body, "title", 120, required=True), moment(body.get("start")),
+                                     moment(body.get("end")), capacity, str(body.get("app", "")),
+                                     forms.text(body, "meeting_id", 40, required=True, form="NFKC"),
+                                     titles={"en": forms.text(body, "title_en", 120)} if body.get("title_en") else None)
     return jsonify({"event_id": event.id}), 201
 
 
 @bp.post("/api/v1/staff/events/<event_id>/cancel")
 def event_cancel(event_id):
     body, actor = _admin_change()
-    office_service.cancel_event(store(), office().now(), actor, event_id, str(body.get("reason", "")))
+    office_service.cancel_event(store(), office().now(), actor, event_id, forms.text(body, "reason", 200))
     return jsonify({"cancelled": event_id})
 
 

@@ -89,10 +89,18 @@ def test_today_is_shown_but_not_bookable(client):
     assert {s["free"] for s in today["slots"]} == {0}
 
 
-def test_a_booking_for_today_is_refused_after_the_cutoff(client, data_dir):
+def test_a_booking_for_today_is_refused_after_the_cutoff(client, store):
     r = book(client, start="2026-12-01T15:00:00+09:00")
     assert r.status_code == 422 and r.json["error"]["code"] == "past_cutoff"
-    assert not (data_dir / "bookings").exists()
+    with store.transaction():
+        assert store.booking_days() == []
+
+
+def test_under_the_previous_working_day_policy_the_refusal_says_so(client, store):
+    with store.transaction():
+        store.save_rules({"CUTOFF_POLICY": "previous_working_day"})
+    r = book(client, start="2026-12-01T15:00:00+09:00")
+    assert r.status_code == 422 and "last working day" in r.json["error"]["message"]
 
 
 def test_a_booking_on_a_holiday_is_refused(client):

@@ -365,3 +365,35 @@ def test_booking_rules_changed_in_the_console_apply_at_once(signed_in, client):
 def test_the_kiosk_enrollment_code_comes_with_a_qr_for_the_tablet(signed_in):
     made = post(signed_in, "/api/v1/staff/kiosks/enroll", {"name": "入口2"})
     assert made.status_code == 201 and made.json["qr_svg"].startswith("<svg") and "-" in made.json["code"]
+
+
+def test_revoking_a_key_ends_every_session_it_started_at_once(admin_key, app, client):
+    key_two = SoftAuthenticator()
+    assert sign_in(client, admin_key).status_code == 200
+    options = post(client, "/api/v1/staff/register/options", {}).json        # a second key, signed in
+    second = key_two.create(options["options"], ORIGIN)
+    assert post(client, "/api/v1/staff/register/verify", {"challenge_id": options["challenge_id"],
+                                                           "credential": second}).status_code == 201
+    elsewhere = app.test_client()                                            # another PC, signed in with the first key
+    assert sign_in(elsewhere, admin_key).status_code == 200 and 'data-mode="today"' in console(elsewhere)
+    store = app.extensions["madoguchi"].store
+    with store.transaction():
+        first = next(c for c in store.credentials() if c.id != second["rawId"])
+    assert post(client, f"/api/v1/staff/keys/{first.id}/revoke", {}).status_code == 200
+    assert 'data-mode="today"' not in console(elsewhere)                      # its session ended with the key
+    assert 'data-mode="today"' not in console(client)                         # so did this one: it began with that key
+
+
+def test_after_too_many_sign_ins_the_refusal_says_when_to_try_again(admin_key, client):
+    answers = [post(client, "/api/v1/staff/signin/options", {"name": "山田 管理者"},
+                    headers={**JSON, "Accept-Language": "en"}) for _ in range(31)]
+    assert all(a.status_code == 200 for a in answers[:30])
+    refused = answers[30]
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    assert refused.json["error"]["message"] == "Too many tries. Please wait a minute and try again."
+
+
+def test_a_name_typed_without_its_space_or_in_full_width_signs_in(admin_key, client):
+    assert sign_in(client, admin_key, name="山田管理者").status_code == 200
+    post(client, "/api/v1/staff/signout", {})
+    assert sign_in(client, admin_key, name="山田　管理者").status_code == 200
