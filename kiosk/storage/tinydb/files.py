@@ -134,7 +134,9 @@ class DataFile:
         old = docs.pop(key, None) if entry is None else docs.get(key)
         if entry is not None:
             docs[key] = entry
-            if entry[0] >= self._next.get(table, 0):
+            # Only once counting has started: before that, new_doc_id takes the max of what is there
+            # (bumping from 0 here would hand out an ID that a loaded document already has).
+            if table in self._next and entry[0] >= self._next[table]:
                 self._next[table] = entry[0] + 1
             self.size += len(entry[1])
         if old is not None:
