@@ -1,0 +1,51 @@
+"""The connection pool: every server thread borrows a connection for one transaction at a time."""
+import orjson
+import psycopg
+from psycopg.types.json import set_json_dumps, set_json_loads
+from psycopg_pool import ConnectionPool
+
+from ..errors import DatabaseUnusable
+
+CONNECT_TIMEOUT = 5       # seconds to reach the database when a connection is made
+POOL_TIMEOUT = 5.0        # seconds a transaction waits for a free connection before a 503
+# Per session: Tokyo time; a lock waited for 10 s is a lost race (retried); a runaway statement
+# or a transaction left open ends instead of holding its locks.
+SESSION = {"TimeZone": "Asia/Tokyo", "lock_timeout": "10s", "statement_timeout": "30s",
+           "idle_in_transaction_session_timeout": "60s"}
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    set_json_dumps(orjson.dumps, conn)
+    set_json_loads(orjson.loads, conn)
+    conn.execute("SELECT " + ", ".join("set_config(%s, %s, false)" for _ in SESSION),
+                 [v for item in SESSION.items() for v in item])
+
+
+def connect(url: str) -> psycopg.Connection:
+    """A connection of its own (start-up checks, cluster jobs), configured as the pool's are."""
+    conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name="madoguchi")
+    _configure(conn)
+    return conn
+
+
+def connect_or_exit(url: str) -> psycopg.Connection:
+    """At start: a connection, or one clear line saying why there is none."""
+    try:
+        return connect(url)
+    except psycopg.OperationalError as err:
+        raise DatabaseUnusable(f"madoguchi: cannot reach the database ({first_line(err)}). "
+                               f"Check DATABASE_URL and that PostgreSQL is running.") from None
+
+
+def open_pool(url: str, max_size: int, timeout: float = POOL_TIMEOUT) -> ConnectionPool:
+    pool = ConnectionPool(url, min_size=min(2, max_size), max_size=max_size, timeout=timeout, open=False,
+                          name="madoguchi", configure=_configure, check=ConnectionPool.check_connection,
+                          kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT,
+                                  "application_name": "madoguchi"}, max_idle=300, reconnect_timeout=60)
+    pool.open(wait=False)
+    return pool
+
+
+def first_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
