@@ -202,6 +202,7 @@ CREATE TABLE audit_log (
     line text NOT NULL,
     PRIMARY KEY (office_id, n)
 );
+CREATE INDEX audit_log_by_month ON audit_log (office_id, log, n);   -- newest first, month by month
 CREATE TABLE audit_heads (
     office_id integer PRIMARY KEY REFERENCES offices (id),
     anchor jsonb NOT NULL
