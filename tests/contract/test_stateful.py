@@ -177,7 +177,7 @@ class Office(RuleBasedStateMachine):
 
 
 # PostgreSQL pays a database per example (a copy of the template) and a round trip per read.
-EXAMPLES = {"tinydb": 30, "postgresql": 15}
+EXAMPLES = {"tinydb": 30, "postgresql": 20}
 
 
 def _fresh_factory(request, kind: str):

@@ -11,12 +11,11 @@ import threading
 
 from ...domain.offices import Office
 from ..errors import DatabaseUnusable, OfficeUnknown
-from .errors import translated
 from .health import health
 from .locks import ClusterJobs
 from .migrate import describe, revision_on
 from .office_store import PgOfficeStore
-from .pool import POOL_TIMEOUT, connect_or_exit, open_pool
+from .pool import POOL_TIMEOUT, connect_or_exit, open_pool, using
 from .rates import PgRateCounter
 from .schema import HEAD
 from .unit import Transactions
@@ -55,31 +54,32 @@ class PostgresBackend:
 
     def _resolve(self, slug: str) -> tuple[int, Office]:
         """The office's row ID and record; the default office's row is made on first use."""
-        with translated(), self.pool.connection() as conn:
+        def find(conn):
             row = conn.execute(OFFICE + " WHERE slug = %s", (slug,)).fetchone()
             if row is None and slug == self.default_slug:
                 conn.execute("INSERT INTO offices (slug, name, name_en, phone, created_at, registered) "
                              "VALUES (%s, %s, %s, %s, now(), false) ON CONFLICT (slug) DO NOTHING",
                              (slug, self._default.name, self._default.name_en, self._default.phone))
                 row = conn.execute(OFFICE + " WHERE slug = %s", (slug,)).fetchone()
+            return row
+        row = using(self.pool, find)
         if row is None:
             raise OfficeUnknown()
         # As on TinyDB, the default office is the one the settings name (or this process last saved).
         return row[0], self._default if slug == self.default_slug else _office(row)
 
     def offices(self) -> list[Office]:
-        with translated(), self.pool.connection() as conn:
-            rows = conn.execute(OFFICE + " ORDER BY slug").fetchall()
+        rows = using(self.pool, lambda conn: conn.execute(OFFICE + " ORDER BY slug").fetchall())
         found = {row[1]: _office(row) for row in rows if row[6]}
         found.setdefault(self.default_slug, self._default)
         return [found[s] for s in sorted(found)]
 
     def save_office(self, office: Office) -> None:
-        with translated(), self.pool.connection() as conn:
-            conn.execute("INSERT INTO offices (slug, name, name_en, phone, created_at) VALUES (%s, %s, %s, %s, %s) "
-                         "ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, "
-                         "phone = EXCLUDED.phone, created_at = EXCLUDED.created_at, registered = true",
-                         (office.slug, office.name, office.name_en, office.phone, office.created_at))
+        using(self.pool, lambda conn: conn.execute(
+            "INSERT INTO offices (slug, name, name_en, phone, created_at) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, "
+            "phone = EXCLUDED.phone, created_at = EXCLUDED.created_at, registered = true",
+            (office.slug, office.name, office.name_en, office.phone, office.created_at)))
         with self._stores_lock:
             self._stores.pop(office.slug, None)
         if office.slug == self.default_slug:
@@ -92,10 +92,11 @@ class PostgresBackend:
 
     def shared_secret(self) -> str:
         """The signing secret every server process shares when SECRET_KEY is not set (made once)."""
-        with translated(), self.pool.connection() as conn:
+        def kept(conn) -> str:
             conn.execute("INSERT INTO deployment (key, value) VALUES ('secret_key', %s) ON CONFLICT DO NOTHING",
                          (secrets.token_urlsafe(48),))
             return conn.execute("SELECT value FROM deployment WHERE key = 'secret_key'").fetchone()[0]
+        return using(self.pool, kept)
 
     def rate_counter(self) -> PgRateCounter:
         return self._rates

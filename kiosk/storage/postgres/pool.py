@@ -5,6 +5,7 @@ from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import ConnectionPool
 
 from ..errors import DatabaseUnusable
+from .errors import translated
 
 CONNECT_TIMEOUT = 5       # seconds to reach the database when a connection is made
 POOL_TIMEOUT = 5.0        # seconds a transaction waits for a free connection before a 503
@@ -39,11 +40,23 @@ def connect_or_exit(url: str) -> psycopg.Connection:
 
 def open_pool(url: str, max_size: int, timeout: float = POOL_TIMEOUT) -> ConnectionPool:
     pool = ConnectionPool(url, min_size=min(2, max_size), max_size=max_size, timeout=timeout, open=False,
-                          name="madoguchi", configure=_configure, check=ConnectionPool.check_connection,
+                          name="madoguchi", configure=_configure,
                           kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT,
                                   "application_name": "madoguchi"}, max_idle=300, reconnect_timeout=60)
     pool.open(wait=False)
     return pool
+
+
+def using(pool: ConnectionPool, work):
+    """`work(conn)` on a pooled connection, outside any transaction (autocommit). A connection the
+    server closed while it sat in the pool is swapped for another (work here is safe to repeat)."""
+    for attempt in range(pool.max_size + 1):
+        with translated(), pool.connection() as conn:
+            try:
+                return work(conn)
+            except psycopg.OperationalError:
+                if not conn.broken or attempt == pool.max_size:
+                    raise
 
 
 def first_line(err: Exception) -> str:

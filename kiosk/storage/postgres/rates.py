@@ -7,7 +7,7 @@ TinyDB's in-memory window is in its one process. Keys idle past their window are
 import time
 from datetime import datetime, timedelta
 
-from .errors import translated
+from .pool import using
 
 HIT = """
 INSERT INTO rate_counts AS r (key, hits, allowed, expires_at)
@@ -32,10 +32,12 @@ class PgRateCounter:
         if limit <= 0:
             return False
         window = timedelta(seconds=window_seconds)
-        with translated(), self.pool.connection() as conn:
+
+        def count(conn) -> bool:
             allowed = conn.execute(HIT, {"key": key, "now": now, "since": now - window, "limit": limit,
                                          "expires": now + window}).fetchone()[0]
             if time.monotonic() >= self._next_prune:
                 self._next_prune = time.monotonic() + PRUNE_EVERY
                 conn.execute("DELETE FROM rate_counts WHERE expires_at < %s", (now,))
-        return allowed
+            return allowed
+        return using(self.pool, count)

@@ -1,8 +1,11 @@
 """The unit of work on PostgreSQL: one pooled connection per thread for the length of a transaction.
 
 `transaction()` borrows a connection, BEGINs (READ COMMITTED) and names the office for row-level
-security with `set_config('madoguchi.office', id, true)`, local to the transaction; it COMMITs at the
-end, or ROLLs BACK on any exception. A transaction opened inside another one is a savepoint.
+security with `set_config('madoguchi.office', id, true)`, local to the transaction, in one round
+trip; it COMMITs at the end, or ROLLs BACK on any exception. A transaction opened inside another one
+is a SAVEPOINT, released at its end or rolled back to on an exception. A connection the server
+closed while it sat in the pool fails at BEGIN, before anything was done: it is dropped and the next
+one tried, so a database restart costs no request an error.
 
 Lost updates. Under READ COMMITTED two transactions may read the same record and both write it.
 So each transaction remembers the version of every record it read (0: looked up and absent), and
@@ -13,19 +16,23 @@ and the use case runs again on fresh data. A record written without being read i
 import threading
 from contextlib import contextmanager
 
+import psycopg
+
+from ..errors import StorageUnavailable
 from .errors import translated
 
 SET_OFFICE = "SELECT set_config('madoguchi.office', %s, true)"
 
 
 class Tx:
-    __slots__ = ("conn", "office_id", "versions", "statements")
+    __slots__ = ("conn", "office_id", "versions", "statements", "depth")
 
     def __init__(self, conn, office_id: int):
         self.conn = conn
         self.office_id = office_id
         self.versions = {}     # (table, key) -> the version read or written (0: absent)
         self.statements = 0    # statements run so far (lock_visitor asks whether any read came first)
+        self.depth = 0         # savepoints open
 
 
 class Transactions:
@@ -45,28 +52,59 @@ class Transactions:
             with self._savepoint(tx, office_id):
                 yield
             return
-        with translated():
-            conn = self.pool.getconn()
-        tx = self._local.tx = Tx(conn, office_id)
+        tx = self._local.tx = Tx(self._begin(office_id), office_id)
         try:
-            with translated(), conn.transaction():
-                conn.execute(SET_OFFICE, (str(office_id),))
+            try:
                 yield
+            except BaseException:
+                self._finish(tx.conn, "ROLLBACK")
+                raise
+            with translated():
+                tx.conn.execute("COMMIT")
         finally:
             self._local.tx = None
-            self.pool.putconn(conn)
+            self.pool.putconn(tx.conn)
+
+    def _begin(self, office_id: int):
+        for attempt in range(self.pool.max_size + 1):
+            with translated():
+                conn = self.pool.getconn()
+            try:
+                with translated():
+                    conn.execute(f"BEGIN; SELECT set_config('madoguchi.office', '{int(office_id)}', true)")
+                return conn
+            except StorageUnavailable:
+                self.pool.putconn(conn)         # a broken one: the pool lets it go and makes another
+                if not conn.broken or attempt == self.pool.max_size:
+                    raise
+
+    @staticmethod
+    def _finish(conn, statement: str) -> None:
+        try:
+            conn.execute(statement)
+        except psycopg.Error:
+            pass    # the connection broke: the server rolls back, the pool drops it
 
     @contextmanager
     def _savepoint(self, tx: Tx, office_id: int):
         versions, outer = dict(tx.versions), tx.office_id
+        tx.depth += 1
+        name = f"s{tx.depth}"
         try:
-            with translated(), tx.conn.transaction():
-                self._office(tx, office_id)
+            with translated():
+                tx.conn.execute(f"SAVEPOINT {name}")
+            self._office(tx, office_id)
+            try:
                 yield
-        except BaseException:
-            tx.versions, tx.office_id = versions, outer   # ROLLBACK TO SAVEPOINT undid both
-            raise
-        self._office(tx, outer)
+            except BaseException:
+                self._finish(tx.conn, f"ROLLBACK TO SAVEPOINT {name}")
+                tx.versions, tx.office_id = versions, outer   # the rollback undid both
+                raise
+            with translated():
+                tx.conn.execute(f"RELEASE SAVEPOINT {name}")
+            self._office(tx, outer)
+        finally:
+            tx.depth -= 1
 
     @staticmethod
     def _office(tx: Tx, office_id: int) -> None:
