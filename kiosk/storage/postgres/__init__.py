@@ -15,7 +15,7 @@ from .health import health
 from .locks import ClusterJobs
 from .migrate import describe, revision_on
 from .office_store import PgOfficeStore
-from .pool import POOL_TIMEOUT, connect_or_exit, open_pool, using
+from .pool import POOL_TIMEOUT, Connections, connect_or_exit
 from .rates import PgRateCounter
 from .schema import HEAD
 from .unit import Transactions
@@ -34,11 +34,12 @@ class PostgresBackend:
         self.default_slug = default_office.slug
         self._default = default_office
         check_database(url)
-        self.pool = open_pool(url, max_connections, pool_timeout)
-        self.transactions = Transactions(self.pool)
+        self.connections = Connections(url, max_connections, pool_timeout)
+        self.connections.pool()
+        self.transactions = Transactions(self.connections)
         self._stores = {}
         self._stores_lock = threading.Lock()
-        self._rates = PgRateCounter(self.pool)
+        self._rates = PgRateCounter(self.connections)
         self._jobs = ClusterJobs(url)
 
     # -- offices -------------------------------------------------------------------------------
@@ -62,20 +63,20 @@ class PostgresBackend:
                              (slug, self._default.name, self._default.name_en, self._default.phone))
                 row = conn.execute(OFFICE + " WHERE slug = %s", (slug,)).fetchone()
             return row
-        row = using(self.pool, find)
+        row = self.connections.using(find)
         if row is None:
             raise OfficeUnknown()
         # As on TinyDB, the default office is the one the settings name (or this process last saved).
         return row[0], self._default if slug == self.default_slug else _office(row)
 
     def offices(self) -> list[Office]:
-        rows = using(self.pool, lambda conn: conn.execute(OFFICE + " ORDER BY slug").fetchall())
+        rows = self.connections.using(lambda conn: conn.execute(OFFICE + " ORDER BY slug").fetchall())
         found = {row[1]: _office(row) for row in rows if row[6]}
         found.setdefault(self.default_slug, self._default)
         return [found[s] for s in sorted(found)]
 
     def save_office(self, office: Office) -> None:
-        using(self.pool, lambda conn: conn.execute(
+        self.connections.using(lambda conn: conn.execute(
             "INSERT INTO offices (slug, name, name_en, phone, created_at) VALUES (%s, %s, %s, %s, %s) "
             "ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, "
             "phone = EXCLUDED.phone, created_at = EXCLUDED.created_at, registered = true",
@@ -96,7 +97,7 @@ class PostgresBackend:
             conn.execute("INSERT INTO deployment (key, value) VALUES ('secret_key', %s) ON CONFLICT DO NOTHING",
                          (secrets.token_urlsafe(48),))
             return conn.execute("SELECT value FROM deployment WHERE key = 'secret_key'").fetchone()[0]
-        return using(self.pool, kept)
+        return self.connections.using(kept)
 
     def rate_counter(self) -> PgRateCounter:
         return self._rates
@@ -107,11 +108,12 @@ class PostgresBackend:
     # -- health, closing -----------------------------------------------------------------------------
 
     def health(self) -> dict:
-        return health(self.pool)
+        return health(self.connections)
 
     def close(self) -> None:
+        """Let go of every connection; the next transaction opens a pool again."""
         self._jobs.close()
-        self.pool.close()
+        self.connections.close()
 
 
 def _office(row) -> Office:

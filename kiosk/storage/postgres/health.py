@@ -9,7 +9,8 @@ from .pool import first_line
 WAIT = 1.0
 
 
-def health(pool) -> dict:
+def health(connections) -> dict:
+    pool = connections.pool()
     stats = pool.get_stats()
     report = {"backend": "postgresql", "healthy": False,
               "pool": {"size": stats.get("pool_size", 0), "available": stats.get("pool_available", 0),

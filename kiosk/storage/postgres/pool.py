@@ -1,4 +1,6 @@
 """The connection pool: every server thread borrows a connection for one transaction at a time."""
+import threading
+
 import orjson
 import psycopg
 from psycopg.types.json import set_json_dumps, set_json_loads
@@ -38,25 +40,44 @@ def connect_or_exit(url: str) -> psycopg.Connection:
                                f"Check DATABASE_URL and that PostgreSQL is running.") from None
 
 
-def open_pool(url: str, max_size: int, timeout: float = POOL_TIMEOUT) -> ConnectionPool:
-    pool = ConnectionPool(url, min_size=min(2, max_size), max_size=max_size, timeout=timeout, open=False,
-                          name="madoguchi", configure=_configure,
-                          kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT,
-                                  "application_name": "madoguchi"}, max_idle=300, reconnect_timeout=60)
-    pool.open(wait=False)
-    return pool
+class Connections:
+    """The backend's pool, made at first use and made again after close(): as on TinyDB, a store
+    that was closed opens again at its next transaction (a psycopg pool cannot be reopened)."""
 
+    def __init__(self, url: str, max_size: int, timeout: float = POOL_TIMEOUT):
+        self.url, self.max_size, self.timeout = url, max_size, timeout
+        self._pool = None
+        self._lock = threading.Lock()
 
-def using(pool: ConnectionPool, work):
-    """`work(conn)` on a pooled connection, outside any transaction (autocommit). A connection the
-    server closed while it sat in the pool is swapped for another (work here is safe to repeat)."""
-    for attempt in range(pool.max_size + 1):
-        with translated(), pool.connection() as conn:
-            try:
-                return work(conn)
-            except psycopg.OperationalError:
-                if not conn.broken or attempt == pool.max_size:
-                    raise
+    def pool(self) -> ConnectionPool:
+        pool = self._pool
+        if pool is None:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = ConnectionPool(
+                        self.url, min_size=min(2, self.max_size), max_size=self.max_size, timeout=self.timeout,
+                        open=False, name="madoguchi", configure=_configure, max_idle=300, reconnect_timeout=60,
+                        kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT, "application_name": "madoguchi"})
+                    self._pool.open(wait=False)
+                pool = self._pool
+        return pool
+
+    def using(self, work):
+        """`work(conn)` on a pooled connection, outside any transaction (autocommit). A connection the
+        server closed while it sat in the pool is swapped for another (work here is safe to repeat)."""
+        for attempt in range(self.max_size + 1):
+            with translated(), self.pool().connection() as conn:
+                try:
+                    return work(conn)
+                except psycopg.OperationalError:
+                    if not conn.broken or attempt == self.max_size:
+                        raise
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
 
 def first_line(err: Exception) -> str:

@@ -7,7 +7,6 @@ TinyDB's in-memory window is in its one process. Keys idle past their window are
 import time
 from datetime import datetime, timedelta
 
-from .pool import using
 
 HIT = """
 INSERT INTO rate_counts AS r (key, hits, allowed, expires_at)
@@ -24,8 +23,8 @@ PRUNE_EVERY = 60.0     # seconds between prunes, per process
 
 
 class PgRateCounter:
-    def __init__(self, pool):
-        self.pool = pool
+    def __init__(self, connections):
+        self.connections = connections
         self._next_prune = 0.0
 
     def hit(self, key: str, limit: int, window_seconds: float, now: datetime) -> bool:
@@ -40,4 +39,4 @@ class PgRateCounter:
                 self._next_prune = time.monotonic() + PRUNE_EVERY
                 conn.execute("DELETE FROM rate_counts WHERE expires_at < %s", (now,))
             return allowed
-        return using(self.pool, count)
+        return self.connections.using(count)

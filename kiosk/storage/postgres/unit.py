@@ -25,9 +25,10 @@ SET_OFFICE = "SELECT set_config('madoguchi.office', %s, true)"
 
 
 class Tx:
-    __slots__ = ("conn", "office_id", "versions", "statements", "depth")
+    __slots__ = ("pool", "conn", "office_id", "versions", "statements", "depth")
 
-    def __init__(self, conn, office_id: int):
+    def __init__(self, pool, conn, office_id: int):
+        self.pool = pool       # the psycopg pool the connection goes back to
         self.conn = conn
         self.office_id = office_id
         self.versions = {}     # (table, key) -> the version read or written (0: absent)
@@ -38,8 +39,8 @@ class Tx:
 class Transactions:
     """The thread's open transaction on one backend's pool."""
 
-    def __init__(self, pool):
-        self.pool = pool
+    def __init__(self, connections):
+        self.connections = connections
         self._local = threading.local()
 
     def current(self) -> Tx | None:
@@ -52,7 +53,8 @@ class Transactions:
             with self._savepoint(tx, office_id):
                 yield
             return
-        tx = self._local.tx = Tx(self._begin(office_id), office_id)
+        pool = self.connections.pool()
+        tx = self._local.tx = Tx(pool, self._begin(pool, office_id), office_id)
         try:
             try:
                 yield
@@ -63,19 +65,20 @@ class Transactions:
                 tx.conn.execute("COMMIT")
         finally:
             self._local.tx = None
-            self.pool.putconn(tx.conn)
+            pool.putconn(tx.conn)
 
-    def _begin(self, office_id: int):
-        for attempt in range(self.pool.max_size + 1):
+    @staticmethod
+    def _begin(pool, office_id: int):
+        for attempt in range(pool.max_size + 1):
             with translated():
-                conn = self.pool.getconn()
+                conn = pool.getconn()
             try:
                 with translated():
                     conn.execute(f"BEGIN; SELECT set_config('madoguchi.office', '{int(office_id)}', true)")
                 return conn
             except StorageUnavailable:
-                self.pool.putconn(conn)         # a broken one: the pool lets it go and makes another
-                if not conn.broken or attempt == self.pool.max_size:
+                pool.putconn(conn)         # a broken one: the pool lets it go and makes another
+                if not conn.broken or attempt == pool.max_size:
                     raise
 
     @staticmethod
