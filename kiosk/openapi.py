@@ -56,6 +56,28 @@ BOOKING_CREATE = {
 
 OP_TYPES = ["booking.create", "event.book", "booking.cancel", "checkin", "lease.release"]
 
+SAFE_INT = 2 ** 53 - 1   # what a kiosk's JavaScript counts exactly
+
+SYNC_OP = {
+    "type": "object", "additionalProperties": False,
+    "required": ["op_id", "seq", "type", "created_at", "payload"],
+    "properties": {
+        "op_id": ID,
+        "seq": {"type": "integer", "minimum": 0, "maximum": SAFE_INT},
+        "type": {"type": "string", "enum": OP_TYPES},
+        "created_at": {"type": "string", "maxLength": 40},
+        "confirm_by": {"type": "string", "maxLength": 40},
+        "payload": {"type": "object", "maxProperties": 40},
+    }}
+
+SYNC_STATUS = {"type": "object", "additionalProperties": False, "properties": {
+    "outbox": {"type": "integer", "minimum": 0, "maximum": SAFE_INT},
+    "dead_letters": {"type": "integer", "minimum": 0, "maximum": SAFE_INT},
+    "persisted": {"type": "boolean"}, "app_version": {"type": "string", "maxLength": 40},
+    "done_commands": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 64}}}}
+
+# The envelope: what makes a batch a batch. A malformed envelope is a 400 and nothing is applied;
+# an op that breaks SYNC_OP is that op's `rejected` (sync.md: one bad op never blocks the outbox).
 SYNC_REQUEST = {
     "type": "object",
     "additionalProperties": False,
@@ -63,25 +85,14 @@ SYNC_REQUEST = {
     "properties": {
         "schema": {"type": "integer", "enum": [1]},
         "client_sent_at": {"type": "string", "maxLength": 40},
-        "ops": {"type": "array", "maxItems": 500, "items": {
-            "type": "object", "additionalProperties": False,
-            "required": ["op_id", "seq", "type", "created_at", "payload"],
-            "properties": {
-                "op_id": ID,
-                "seq": {"type": "integer", "minimum": 0},
-                "type": {"type": "string", "enum": OP_TYPES},
-                "created_at": {"type": "string", "maxLength": 40},
-                "confirm_by": {"type": "string", "maxLength": 40},
-                "payload": {"type": "object"},
-            }}},
-        "status": {"type": "object", "additionalProperties": False, "properties": {
-            "outbox": {"type": "integer", "minimum": 0}, "dead_letters": {"type": "integer", "minimum": 0},
-            "persisted": {"type": "boolean"}, "app_version": {"type": "string", "maxLength": 40},
-            "done_commands": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 64}}}},
+        "ops": {"type": "array", "maxItems": 500, "items": SYNC_OP},
+        "status": SYNC_STATUS,
         "have_leases": {"type": "array", "maxItems": 500, "items": {"type": "string", "maxLength": 64}},
         "slips_for": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 64}},
     },
 }
+SYNC_ENVELOPE = dict(SYNC_REQUEST, properties=dict(SYNC_REQUEST["properties"], ops={"type": "array", "maxItems": 500},
+                                                   status={"type": "object"}))
 
 BOOKING_REF = {"type": "object", "additionalProperties": False, "required": ["booking_id"],
                "properties": {"booking_id": ID}}

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from .calendar import tokyo
 from .errors import ConfirmByPassed, InvalidRequest, N_
+from .moments import parse_moment
 from .records import Record
 
 # How far before the kiosk's enrollment or its last answered sync a created_at is still believed
@@ -38,17 +39,6 @@ class DeadLetter(Record):
     resolved_at: datetime | None = None
     resolved_by: str | None = None
     resolution: str | None = None
-
-
-def parse_moment(text) -> datetime | None:
-    """An ISO datetime with an offset, or None."""
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
 
 
 def on_our_clock(moment: datetime, offset_ms: int | None) -> datetime:

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from .errors import InvalidName, InvalidRequest, N_, NotEligible
 from .jobseeker import normalize_jobseeker_no
+from .moments import naive_or_aware, parse_moment
+from .text import clean_line
 
 LANGUAGES = ("ja", "ja-easy", "en", "zh-Hans", "ko", "pt-BR", "es", "vi", "tl", "ne", "id", "th")
 
@@ -15,13 +17,13 @@ NAME_MAX = 60
 
 def clean_name(raw) -> str:
     """The name as typed, without surrounding or doubled spaces; control characters refused."""
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or not raw.strip():
         raise InvalidName()
-    name = " ".join(unicodedata.normalize("NFC", raw).split())
+    name = clean_line(raw, NAME_MAX)
+    if name is None:
+        raise InvalidName(N_("Please enter your name in at most 60 characters."))
     if not name:
         raise InvalidName()
-    if len(name) > NAME_MAX or any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise InvalidName(N_("Please enter your name in at most 60 characters."))
     return name
 
 
@@ -59,18 +61,20 @@ class BookingRequest:
         service = p["service"]
         start = None
         if p.get("start"):
-            try:
-                start = datetime.fromisoformat(p["start"])
-            except ValueError:
-                raise InvalidRequest(N_("The start time is not a valid date and time.")) from None
-            if start.tzinfo is None:
+            start = parse_moment(p["start"])
+            if start is None and naive_or_aware(p["start"], None) is not None:
                 raise InvalidRequest(N_("The start time needs a time zone offset, for example +09:00."))
+            if start is None:
+                raise InvalidRequest(N_("The start time is not a valid date and time."))
         if service == "counseling" and start is None:
             raise InvalidRequest(N_("A counseling booking needs a start time."))
         if service == "event" and not p.get("event_id"):
             raise InvalidRequest(N_("An event booking needs an event_id."))
         interpreter = bool(p.get("needs_interpreter"))
-        interpreter_language = (p.get("interpreter_language") or "").strip() or None
+        interpreter_language = clean_line(p.get("interpreter_language") or "", 40, "NFKC")
+        if interpreter_language is None:
+            raise InvalidRequest(N_("The field “%(field)s” is not valid."), field="interpreter_language")
+        interpreter_language = interpreter_language or None
         if interpreter and not interpreter_language:
             raise InvalidRequest(N_("Please tell us the language the interpreter will speak."))
         return cls(

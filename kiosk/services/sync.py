@@ -1,12 +1,15 @@
 """POST /api/v1/sync: a kiosk's outbox, applied exactly once, in seq order (sync.md)."""
 import logging
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..domain.decisions import Asker
 from ..domain.errors import BookingNotFound, DomainError, InvalidRequest, N_
-from ..domain.ops import DeadLetter, Receipt, believed_time, check_confirm_by, parse_moment
-from ..openapi import BOOKING_CREATE, BOOKING_REF, LEASE_RELEASE
+from ..domain.moments import parse_moment
+from ..domain.ops import DeadLetter, Receipt, believed_time, check_confirm_by
+from ..domain.text import storable, well_formed
+from ..openapi import BOOKING_CREATE, BOOKING_REF, ID, LEASE_RELEASE, SYNC_OP, SYNC_STATUS
 from ..schemas import Schema
 from ..slips import qr_svg
 from ..storage.errors import StorageUnavailable
@@ -19,7 +22,14 @@ PAYLOADS = {
     "booking.create": Schema(BOOKING_CREATE), "event.book": Schema(BOOKING_CREATE),
     "booking.cancel": Schema(BOOKING_REF), "checkin": Schema(BOOKING_REF), "lease.release": Schema(LEASE_RELEASE),
 }
+OP = Schema(SYNC_OP)
+STATUS = Schema(SYNC_STATUS)
 MAX_CLOCK_OFFSET = timedelta(days=3650)
+ID_PATTERN = re.compile(ID["pattern"])
+
+
+class UnreadableOp(InvalidRequest):
+    message = N_("The request is not valid.")
 
 
 class ServerFault(DomainError):
@@ -30,16 +40,15 @@ class ServerFault(DomainError):
 
 
 def clock_offset_ms(client_sent_at, received_at: datetime) -> int | None:
-    """How far the kiosk's clock runs ahead of ours (negative: behind)."""
+    """How far the kiosk's clock runs ahead of ours (negative: behind); None when it says nothing
+    believable (its ops' times are then bounded by their arrival alone, see ops.believed_time)."""
     sent = parse_moment(client_sent_at)
     if sent is None:
         return None
-    try:
-        offset = sent - received_at
-    except OverflowError:
-        offset = MAX_CLOCK_OFFSET * 2
+    offset = sent - received_at
     if abs(offset) > MAX_CLOCK_OFFSET:
-        raise InvalidRequest(N_("The field “%(field)s” is not valid."), field="client_sent_at")
+        log.warning("a kiosk's clock is %s off; its offset is not believed", offset)
+        return None
     return round(offset.total_seconds() * 1000)
 
 
@@ -92,16 +101,32 @@ HANDLERS = {"booking.create": _create, "event.book": _create, "booking.cancel": 
             "checkin": _checkin, "lease.release": _release}
 
 
+def _op_problem(op) -> DomainError | None:
+    """Why an op cannot even be read (its result is `rejected`, the batch goes on), or None."""
+    if not isinstance(op, dict) or not well_formed(op):
+        return UnreadableOp()
+    try:
+        OP.check(op)
+    except InvalidRequest as err:
+        return err
+    return None
+
+
 def _refusal(store, kiosk, op, received_at, err: DomainError, describe, visitor_waiting: bool) -> dict:
-    payload = op["payload"] if isinstance(op.get("payload"), dict) else {}
+    """The op's `rejected` result; kept for staff when it names itself (an op_id we can key by)."""
+    op = op if isinstance(op, dict) else {}
+    payload = storable(op["payload"]) if isinstance(op.get("payload"), dict) else {}
     language = payload.get("language") if isinstance(payload.get("language"), str) else None
     error = {"code": err.code, "message": describe(err, language)}
     error.update(getattr(err, "detail", None) or {})
-    store.save_dead_letter(DeadLetter(
-        op_id=op["op_id"], kiosk_id=kiosk.id, kiosk_name=kiosk.name, seq=op["seq"], type=op["type"],
-        created_at=op["created_at"], received_at=received_at, error={"code": error["code"], "message": error["message"]},
-        payload=payload, visitor_told=visitor_waiting))
-    return {"op_id": op["op_id"], "status": "rejected", "error": error}
+    op_id = op.get("op_id") if isinstance(op.get("op_id"), str) and ID_PATTERN.match(op["op_id"]) else None
+    if op_id is not None:
+        seq = op.get("seq") if isinstance(op.get("seq"), int) and 0 <= op["seq"] <= 2 ** 53 else 0
+        store.save_dead_letter(DeadLetter(
+            op_id=op_id, kiosk_id=kiosk.id, kiosk_name=kiosk.name, seq=seq, type=storable(str(op.get("type", "")))[:40],
+            created_at=storable(str(op.get("created_at", "")))[:40], received_at=received_at,
+            error={"code": error["code"], "message": error["message"]}, payload=payload, visitor_told=visitor_waiting))
+    return {"op_id": op_id, "status": "rejected", "error": error}
 
 
 @retried
@@ -132,17 +157,34 @@ def apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe, slip=False
     return {"op_id": op["op_id"], "status": "applied" if created else "duplicate", "result": finish(result)}
 
 
+def _refuse_unreadable(store, kiosk, op, received_at, problem, describe) -> dict:
+    with store.transaction():
+        return _refusal(store, kiosk, op, received_at, problem, describe, False)
+
+
+def _status(status) -> dict:
+    """What the kiosk says it holds; a report we cannot read is left out, never a reason to refuse."""
+    try:
+        STATUS.check(status)
+    except InvalidRequest:
+        log.warning("a kiosk sent a status report that is not valid; ignored")
+        return {}
+    return status if well_formed(status) else {}
+
+
 def sync(store, ctx: Context, kiosk, body: dict, received_at: datetime, describe) -> dict:
-    """Apply a batch in seq order; answer one result per op (in the request's order) and the leases."""
+    """Apply a batch in seq order; answer one result per op (in the request's order) and the leases.
+    An op that cannot be read is refused on its own; the others are applied."""
     offset_ms = clock_offset_ms(body.get("client_sent_at"), received_at)
     ctx = replace(ctx, asker=Asker(channel="kiosk", kiosk_id=kiosk.id))
     ops = body["ops"]
-    slips_for = set(body.get("slips_for", ()))
-    results = {}
-    for index in sorted(range(len(ops)), key=lambda i: ops[i]["seq"]):
+    slips_for = {s for s in body.get("slips_for", ()) if isinstance(s, str)}
+    problems = {i: _op_problem(op) for i, op in enumerate(ops)}
+    results = {i: _refuse_unreadable(store, kiosk, ops[i], received_at, p, describe) for i, p in problems.items() if p}
+    for index in sorted((i for i, p in problems.items() if p is None), key=lambda i: ops[i]["seq"]):
         op = ops[index]
         results[index] = apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe, op["op_id"] in slips_for)
-    status = body.get("status") or {}
+    status = _status(body.get("status") or {})
     drained = "outbox" in status and status["outbox"] <= len(ops)
     report_status(store, kiosk, received_at, offset_ms, status, drained)
     commands = pending_commands(store, kiosk, received_at, done=status.get("done_commands", ()))

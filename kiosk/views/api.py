@@ -1,4 +1,5 @@
 """The JSON API, versioned under /api/v1 (a contract: extend, never rename)."""
+import json
 from datetime import date
 
 from flask import Blueprint, g, jsonify, request
@@ -20,14 +21,28 @@ MAX_RANGE_DAYS = 366
 booking_schema = Schema(BOOKING_CREATE)
 
 
-def json_body() -> dict:
-    """The request's JSON object, or InvalidRequest (never a 500) for anything else."""
+def json_body(lenient: bool = False) -> dict:
+    """The request's JSON object, or InvalidRequest (never a 500) for anything else.
+
+    The reader (orjson) refuses lone surrogates, NaN and nesting past 1,024 levels. With
+    `lenient` (a kiosk's sync, whose ops are judged one by one), JSON that only breaks Unicode is
+    read anyway, so that one op with a lone surrogate is refused alone instead of blocking the
+    kiosk's whole outbox; the per-op checks (domain/text.py) find it."""
     if not request.is_json:
         raise InvalidRequest(N_("Send the request as JSON (Content-Type: application/json)."))
     body = request.get_json(silent=True)
+    if body is None and lenient:
+        try:
+            body = json.loads(request.get_data(cache=True), parse_constant=_no_constant)
+        except (ValueError, RecursionError):
+            body = None
     if not isinstance(body, dict):
         raise InvalidRequest(N_("The request body is not a valid JSON object."))
     return body
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not JSON")
 
 
 @bp.get("/calendar")

@@ -3,7 +3,7 @@ import hashlib
 
 from flask import Blueprint, jsonify, request
 
-from ..openapi import SYNC_REQUEST
+from ..openapi import SYNC_ENVELOPE
 from ..schemas import Schema
 from ..domain.calendar import tokyo
 from ..domain.errors import InvalidRequest, N_
@@ -15,7 +15,7 @@ from .api import json_body, terms_in_force_json
 from .errors import describe
 
 bp = Blueprint("kiosk_api", __name__, url_prefix="/api/v1")
-sync_schema = Schema(SYNC_REQUEST)
+sync_schema = Schema(SYNC_ENVELOPE)
 
 
 def current_kiosk():
@@ -91,7 +91,7 @@ def state():
 def sync():
     kiosk = current_kiosk()
     request.max_content_length = office().settings.MAX_SYNC_BODY_BYTES  # a day's offline outbox fits
-    body = json_body()
+    body = json_body(lenient=True)
     sync_schema.check(body)
     return jsonify(apply_sync(store(), context(), kiosk, body, office().now(), describe))
 

@@ -177,7 +177,7 @@ class Office(RuleBasedStateMachine):
 
 
 # PostgreSQL pays a database per example (a copy of the template) and a round trip per read.
-EXAMPLES = {"tinydb": 30, "postgresql": 20}
+EXAMPLES = {"tinydb": 60, "postgresql": 20}
 
 
 def _fresh_factory(request, kind: str):
@@ -202,4 +202,4 @@ def _fresh_factory(request, kind: str):
 def test_the_office_keeps_its_invariants_whatever_happens(request, kind):
     fresh = _fresh_factory(request, kind)
     run_state_machine_as_test(lambda: Office(fresh), settings=settings(
-        max_examples=EXAMPLES[kind], stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]))
+        max_examples=EXAMPLES[kind], stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]))

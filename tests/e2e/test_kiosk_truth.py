@@ -171,3 +171,26 @@ def test_the_events_screen_and_the_status_follow_the_network_within_a_second(pag
     context.set_offline(False)
     wait_until(page, "document.querySelector('#events .choice') !== null", timeout=1000)
     assert page.get_attribute("#status", "data-online") == "true"
+
+
+def test_an_abandoned_op_sent_after_its_confirm_by_is_refused_and_books_nothing(page, context, e2e_app, server):
+    """The server's side of the promise: even if the abandoned op reached it later, nothing is booked."""
+    import requests
+    from datetime import timezone
+    enroll(page, e2e_app)
+    walk_to_time(page)
+    page.click(".slot >> nth=5")
+    fill_details(page)
+    SyncRoute(context, "abort")
+    page.evaluate("document.documentElement.dataset.confirmSeconds = '2'")
+    page.click("#book")
+    page.wait_for_selector('section[data-screen="not-booked"]:not([hidden])', timeout=15000)
+    (dead,) = read_store(page, "dead_letter")
+    device = next(row["value"] for row in read_store(page, "state") if row["key"] == "device")
+    op = {k: dead[k] for k in ("op_id", "seq", "type", "created_at", "confirm_by", "payload")}
+    answer = requests.post(f"{server}/api/v1/sync", json={"schema": 1, "client_sent_at": datetime.now(timezone.utc).isoformat(),
+                                                          "ops": [op]},
+                           headers={"Authorization": f"Bearer {device['token']}"}, timeout=10).json()
+    assert answer["results"][0]["status"] == "rejected", answer["results"]
+    assert answer["results"][0]["error"]["code"] == "confirm_by_passed"
+    assert server_bookings(e2e_app) == []

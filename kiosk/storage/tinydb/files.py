@@ -134,10 +134,8 @@ class DataFile:
         old = docs.pop(key, None) if entry is None else docs.get(key)
         if entry is not None:
             docs[key] = entry
-            # Only once counting has started: before that, new_doc_id takes the max of what is there
-            # (bumping from 0 here would hand out an ID that a loaded document already has).
             if table in self._next and entry[0] >= self._next[table]:
-                self._next[table] = entry[0] + 1
+                self._next[table] = entry[0] + 1     # (new_doc_id starts from the largest in use)
             self.size += len(entry[1])
         if old is not None:
             self.size -= len(old[1])
