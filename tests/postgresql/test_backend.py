@@ -150,3 +150,28 @@ def test_connections_the_database_dropped_are_replaced_without_an_error(database
             assert store.rooms() == []
     assert backend.rate_counter().hit("booking:10.0.0.1", 5, 60, NOW) and [o.slug for o in backend.offices()] == ["main"]
     assert time.monotonic() - started < 1.0
+
+
+def test_the_same_kiosk_op_applied_by_two_processes_at_once_is_applied_once_and_never_refused(backends):
+    from kiosk.services import kiosks as kiosk_service
+    from kiosk.services.sync import apply_op
+
+    stores = [backends().office(), backends().office()]
+    office_service.add_room(stores[0], NOW, "test", "zoom", "845 0000 0001")
+    code = kiosk_service.enroll(stores[0], NOW, "test", "入口")["code"]
+    kiosk = kiosk_service.authenticate(stores[0], kiosk_service.exchange_code(stores[0], NOW, code)["token"])
+    op = {"op_id": "op-000001", "seq": 1, "type": "booking.create", "created_at": NOW.isoformat(),
+          "payload": make_payload()}
+    barrier = threading.Barrier(8)
+
+    def deliver(i):
+        barrier.wait()
+        return apply_op(stores[i % 2], CTX, kiosk, op, NOW, 0, lambda err, lang: err.code)
+
+    for _ in range(3):      # a lost race is rare per try: give it a few
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(deliver, range(8)))
+        assert {a["status"] for a in answers} <= {"applied", "duplicate"}, answers
+        assert len({a["result"]["booking_id"] for a in answers}) == 1
+    with stores[0].transaction():
+        assert stores[0].dead_letters() == []
