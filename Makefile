@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk fonts-noto-core zbar-tools poppler-utils nginx-light openssl
+SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk fonts-noto-core zbar-tools poppler-utils nginx-light openssl postgresql
 
 .PHONY: run test install install-test system-packages translations bench clean
 
@@ -33,7 +33,8 @@ $(BIN)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(BIN)/.installed $@
 
 # Debian's Chromium (browser tests), CJK and other Noto fonts (Thai, Nepali), zbarimg and pdftoppm (slip QR checks),
-# node (the kiosk's pure JS: node --test tests/js/).
+# PostgreSQL (the tests start a throwaway cluster of their own: tests/postgres.py), node (the kiosk's pure JS:
+# node --test tests/js/).
 system-packages:
 	@missing=""; for p in $(SYSTEM_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \

@@ -42,9 +42,11 @@ class Lazy(Madoguchi):
 
     @property
     def secret(self) -> str:
-        """SECRET_KEY from the environment, else one made once and kept in the data directory."""
+        """SECRET_KEY from the environment, else one made once and kept in the data directory (on
+        PostgreSQL in the database, so that every server process signs with the same one)."""
         if self._secret is None:
-            self._secret = self.settings.SECRET_KEY or _kept_secret(self.settings.data_dir)
+            self._secret = self.settings.SECRET_KEY or (
+                self.backend.shared_secret() if self.settings.DATABASE_URL else _kept_secret(self.settings.data_dir))
         return self._secret
 
     @secret.setter
@@ -115,16 +117,14 @@ def _serve(app, settings) -> None:
         server.task_dispatcher.shutdown(timeout=10)
 
 
-def main() -> None:
-    """Serve with waitress; refuse to start when another server uses the same data directory."""
-    from kiosk.services.office import seed_demo
+def _lock_data_directory(settings):
+    """TinyDB: one server per data directory. PostgreSQL needs neither the directory nor the lock:
+    several servers share the database."""
     from kiosk.storage import ServerAlreadyRunning, ServerLock
     from kiosk.storage.tinydb import check_usable
-    from kiosk.sweeper import start_sweeper
 
-    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack to the log
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = load_settings()
+    if settings.DATABASE_URL:
+        return None
     check_usable(settings.data_dir)
     lock = ServerLock(settings.data_dir)
     try:
@@ -132,15 +132,30 @@ def main() -> None:
     except ServerAlreadyRunning as err:
         print(f"madoguchi: {err}", file=sys.stderr)
         sys.exit(1)
+    return lock
+
+
+def main() -> None:
+    """Serve with waitress; refuse to start when another server uses the same data directory."""
+    from kiosk.services.office import seed_demo
+    from kiosk.sweeper import start_sweeper
+
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints every thread's stack to the log
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    lock = _lock_data_directory(settings)
     app = create_app()
     state = app.extensions["madoguchi"]
     backend = state.backend
     atexit.register(state.close)
-    demo_code = seed_demo(backend.office(), state.now()) if settings.DEMO and backend.is_new() else None
-    backend.start_background()
+    with backend.cluster_job("seed-demo") as mine:   # servers starting together seed once
+        demo_code = seed_demo(backend.office(), state.now()) if mine and settings.DEMO and backend.is_new() else None
+    if backend.kind == "tinydb":
+        backend.start_background()
     start_sweeper(app)
     url = f"http://{settings.HOST}:{settings.PORT}"
-    print(f"Madoguchi serving {url}/ (data in {settings.data_dir.resolve()})", flush=True)
+    where = "a PostgreSQL database" if settings.DATABASE_URL else settings.data_dir.resolve()
+    print(f"Madoguchi serving {url}/ (data in {where})", flush=True)
     if demo_code:
         print(f"Demo office: open {url}/kiosk and enroll with the code {demo_code} "
               f"(valid 24 h; later codes: flask --app app kiosk enroll NAME), or book as a phone at {url}/book", flush=True)
@@ -148,7 +163,8 @@ def main() -> None:
         _serve(app, settings)
     finally:
         state.close()
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ class Settings:
 
     KIOSK_DATA_DIR: str = "instance"
     DATABASE_URL: str = ""
+    DATABASE_OWNER_URL: str = ""     # the schema owner, for `db upgrade` only (the server never uses it)
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     THREADS: int = 8

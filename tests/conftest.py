@@ -1,4 +1,5 @@
-"""Fixtures: a real data directory per test, the app, its clients, a live waitress server."""
+"""Fixtures: a real data directory per test, the app, its clients, a live waitress server; a PostgreSQL
+cluster for the run and a database per test that asks for one."""
 import threading
 
 import pytest
@@ -84,6 +85,23 @@ def live_server(app):
     server.task_dispatcher.shutdown()
     server.close()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the whole run, started when a test first needs it."""
+    from tests.postgres import Cluster
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_cluster):
+    """A fresh database at the newest migration (a copy of the cluster's template: milliseconds)."""
+    database = postgres_cluster.create_database()
+    yield database
+    postgres_cluster.drop_database(database)
 
 
 @pytest.fixture(scope="session", autouse=True)

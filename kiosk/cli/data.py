@@ -10,6 +10,8 @@ from .common import _out, _state, json_option
 @json_option
 @with_appcontext
 def backup(dest, as_json):
+    if _state().settings.DATABASE_URL:
+        raise click.ClickException("The data is in PostgreSQL: back it up with pg_dump (README: Running on PostgreSQL).")
     try:
         copied = _state().backend.backup(dest)
     except FileExistsError as err:

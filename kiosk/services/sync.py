@@ -147,10 +147,10 @@ def apply_op(store, ctx, kiosk, op, received_at, offset_ms, describe, slip=False
                 when = believed_time(op["created_at"], offset_ms, received_at, kiosk.earliest_op_time())
                 result, created = HANDLERS[op["type"]](store, ctx, kiosk, op, when, received_at, offset_ms)
                 store.save_receipt(Receipt(kiosk.id, op["op_id"], received_at, result))
+        except StorageUnavailable:   # first: it is a DomainError too, and a lost race must be retried, not refused
+            raise
         except DomainError as err:
             return _refusal(store, kiosk, op, received_at, err, describe, slip)
-        except StorageUnavailable:
-            raise
         except Exception:   # noqa: BLE001 (a bug must not wedge the kiosk: refuse this op, keep it for staff)
             log.exception("sync op %s (%s) failed", op["op_id"], op["type"])
             return _refusal(store, kiosk, op, received_at, ServerFault(), describe, slip)

@@ -4,11 +4,11 @@
 data directory KIOSK_DATA_DIR.
 """
 from ..domain.offices import Office
-from .errors import DataDirectoryUnusable, OfficeUnknown, StorageUnavailable, TransactionConflict
+from .errors import DatabaseUnusable, DataDirectoryUnusable, OfficeUnknown, StorageUnavailable, TransactionConflict
 from .tinydb.locks import ServerAlreadyRunning, ServerLock
 
 __all__ = ["open_backend", "default_office", "ServerLock", "ServerAlreadyRunning", "StorageUnavailable",
-           "TransactionConflict", "OfficeUnknown", "DataDirectoryUnusable"]
+           "TransactionConflict", "OfficeUnknown", "DataDirectoryUnusable", "DatabaseUnusable"]
 
 
 def default_office(settings) -> Office:
@@ -18,5 +18,9 @@ def default_office(settings) -> Office:
 
 
 def open_backend(settings):
+    if settings.DATABASE_URL:
+        from .postgres import PostgresBackend
+        # A connection for each server thread, and a few for the sweeper, health checks and rate limits.
+        return PostgresBackend(settings.DATABASE_URL, default_office(settings), max_connections=settings.THREADS + 4)
     from .tinydb import TinyBackend
     return TinyBackend(settings.data_dir, default_office(settings))

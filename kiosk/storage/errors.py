@@ -24,3 +24,7 @@ class OfficeUnknown(DomainError):
 
 class DataDirectoryUnusable(SystemExit):
     """The data directory cannot be used at all (read-only, not a directory): one clear line."""
+
+
+class DatabaseUnusable(SystemExit):
+    """The database cannot serve this code at all (unreachable at start, its schema behind): one clear line."""

@@ -1,10 +1,11 @@
-"""The storage contract suite runs against every backend: each test gets a fresh one."""
+"""The storage contract suite runs against every backend: each test gets a fresh one (a new data
+directory, or a new database of the session's PostgreSQL cluster)."""
 import pytest
 
 from kiosk.config import load_settings
 from kiosk.storage import open_backend
 
-BACKENDS = ["tinydb"]
+BACKENDS = ["tinydb", "postgresql"]
 
 
 class Opened:
@@ -23,11 +24,17 @@ class Opened:
         self.backend.close()
 
 
+def backend_settings(request, kind: str, folder):
+    """Settings for a fresh store of `kind` (the database, if any, dropped when the test ends)."""
+    overrides = {"KIOSK_DATA_DIR": str(folder), "DEMO": False, "SECRET_KEY": "contract"}
+    if kind == "postgresql":
+        overrides["DATABASE_URL"] = request.getfixturevalue("postgres_database").app_url
+    return load_settings(overrides, environ={})
+
+
 @pytest.fixture(params=BACKENDS)
 def opened(request, tmp_path):
-    settings = load_settings({"KIOSK_DATA_DIR": str(tmp_path / "data"), "DEMO": False, "SECRET_KEY": "contract"},
-                             environ={})
-    handle = Opened(settings)
+    handle = Opened(backend_settings(request, request.param, tmp_path / "data"))
     yield handle
     handle.close()
 

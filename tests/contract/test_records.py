@@ -156,3 +156,18 @@ def test_the_office_setup_records(store):
         assert store.published_terms() == [terms] and store.restrictions_for("28010-12345") == [restriction]
         assert store.closures() == {DAY: "庁舎点検"} and store.remove_closure(DAY) and not store.remove_closure(DAY)
         assert store.rules() == {"LEASE_DAYS": 3} and store.meta("seeded") == "yes" and store.meta("x", 1) == 1
+
+
+def test_a_booking_changed_after_a_restart_and_one_added_leave_every_other_booking_of_the_day(opened, store):
+    first, second = make_booking(booking_id="b-1"), make_booking(booking_id="b-2", room="r2")
+    with store.transaction():
+        store.save_booking(first)
+        store.save_booking(second)
+    store = opened.reopen()
+    with store.transaction():
+        store.save_booking(first.cancel(NOW, "staff"))
+        store.save_booking(make_booking(booking_id="b-3", room="r3"))
+    store = opened.reopen()
+    with store.transaction():
+        assert [b.booking_id for b in store.bookings_on(DAY)] == ["b-1", "b-2", "b-3"]
+        assert store.booking("b-2") == second

@@ -8,9 +8,10 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from kiosk.config import Settings, load_settings
 from kiosk.domain.decisions import Asker
@@ -21,6 +22,7 @@ from kiosk.services import office as office_service
 from kiosk.services.bookings import Context, cancel_booking, create_booking
 from kiosk.services.sync import sync
 from kiosk.storage import open_backend
+from tests.contract.conftest import BACKENDS
 from tests.factories import NOW, make_payload
 
 POLICY = replace(Policy.from_settings(Settings()), lease_units_per_day=1, lease_days=2)
@@ -30,10 +32,10 @@ CTX = Context(POLICY, "stateful", "http://office.test")
 
 
 class Office(RuleBasedStateMachine):
-    def __init__(self):
+    def __init__(self, fresh):
+        """`fresh()` gives a new store's settings and what to call when the example is over."""
         super().__init__()
-        self.folder = tempfile.mkdtemp()
-        self.settings = load_settings({"KIOSK_DATA_DIR": self.folder, "SECRET_KEY": "stateful"}, environ={})
+        self.settings, self._forget = fresh()
         self.backend = open_backend(self.settings)
         store = self.store
         for i in range(2):
@@ -54,7 +56,7 @@ class Office(RuleBasedStateMachine):
 
     def teardown(self):
         self.backend.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._forget()
 
     def _book(self, payload, asker=Asker()):
         try:
@@ -174,6 +176,30 @@ class Office(RuleBasedStateMachine):
             assert actions[action] == count, (action, actions[action], count)
 
 
-Office.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None,
-                                    suppress_health_check=[HealthCheck.too_slow])
-test_the_office_keeps_its_invariants_whatever_happens = Office.TestCase
+# PostgreSQL pays a database per example (a copy of the template) and a round trip per read.
+EXAMPLES = {"tinydb": 60, "postgresql": 20}
+
+
+def _fresh_factory(request, kind: str):
+    def fresh():
+        folder = tempfile.mkdtemp()
+        overrides = {"KIOSK_DATA_DIR": folder, "SECRET_KEY": "stateful"}
+        database = None
+        if kind == "postgresql":
+            cluster = request.getfixturevalue("postgres_cluster")
+            database = cluster.create_database()
+            overrides["DATABASE_URL"] = database.app_url
+
+        def forget():
+            shutil.rmtree(folder, ignore_errors=True)
+            if database is not None:
+                cluster.drop_database(database)
+        return load_settings(overrides, environ={}), forget
+    return fresh
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_the_office_keeps_its_invariants_whatever_happens(request, kind):
+    fresh = _fresh_factory(request, kind)
+    run_state_machine_as_test(lambda: Office(fresh), settings=settings(
+        max_examples=EXAMPLES[kind], stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]))

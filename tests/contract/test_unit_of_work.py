@@ -76,3 +76,16 @@ def test_reading_outside_a_transaction_is_refused(store):
 def store_head(store):
     with store.transaction():
         return store.audit_head()
+
+
+def test_a_backend_that_was_closed_opens_again_at_its_next_transaction(backend, store):
+    """What the app's state counts on: every CLI command closes the store it used."""
+    with store.transaction():
+        store.save_room(Room("r1", "zoom", "845 0000 0001"))
+    backend.close()
+    with store.transaction():
+        assert [r.id for r in store.rooms()] == ["r1"]
+        store.save_room(Room("r2", "zoom", "845 0000 0002"))
+    backend.close()
+    with backend.office().transaction():
+        assert [r.id for r in backend.office().rooms()] == ["r1", "r2"]
