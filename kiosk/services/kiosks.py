@@ -98,6 +98,7 @@ def kiosk_named(store, name: str) -> Kiosk:
     return kiosk
 
 
+@retried
 def report_status(store, kiosk: Kiosk, now, offset_ms, status: dict, drained: bool) -> None:
     """Remember last seen, clock offset and what the kiosk says it holds (written at most every 30 s)."""
     report = {"last_seen": now.isoformat(), "clock_offset_ms": offset_ms,

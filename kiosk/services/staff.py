@@ -7,6 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 
+from .retry import retried
 from ..domain.errors import LinkUnusable, NotAllowed, SignInFailed, StaffSetupDone, UnknownStaff
 from ..domain.staff import (CHALLENGE_TTL, LINK_TTL, ROLES, Challenge, Credential, StaffLink, StaffMember,
                             StaffSession)
@@ -229,6 +230,7 @@ def start_session(store, now, staff_id: str, credential_id: str | None = None) -
     return session_id
 
 
+@retried
 def session_staff(store, now, session_id: str | None) -> StaffMember | None:
     """The signed-in staff member, or None: idle 15 minutes, 8 hours in all, signed out, disabled,
     or started with a key that was revoked since."""
