@@ -16,7 +16,7 @@ from kiosk.config import load_settings
 from kiosk.domain.calendar import TOKYO
 from kiosk.views import api, health, join, kiosk_api, pwa, staff, staff_settings
 from kiosk.views.errors import register_error_handlers
-from kiosk.web import FastJSON, Madoguchi, install_headers, select_locale
+from kiosk.web import FastJSON, Madoguchi, install_headers, install_offices, select_locale
 
 ROOT = Path(__file__).resolve().parent
 
@@ -83,8 +83,12 @@ def create_app(config=None) -> Flask:
     clock = config.get("CLOCK") or (lambda: datetime.now(TOKYO))
     app.extensions["madoguchi"] = Lazy(settings, clock)
     Babel(app, locale_selector=select_locale)
-    for blueprint in (health.bp, api.bp, kiosk_api.bp, pwa.bp, join.bp, staff.bp, staff_settings.bp):
-        app.register_blueprint(blueprint)
+    app.register_blueprint(health.bp)
+    for blueprint in (api.bp, kiosk_api.bp, pwa.bp, join.bp, staff.bp, staff_settings.bp):
+        app.register_blueprint(blueprint)                                   # the default office, as always
+        app.register_blueprint(blueprint, name=f"o_{blueprint.name}",        # any office: /o/<slug>/...
+                               url_prefix="/o/<office>" + (blueprint.url_prefix or ""))
+    install_offices(app)
     register_error_handlers(app)
     install_headers(app)
     register_cli(app)

@@ -94,6 +94,11 @@ SYNC_REQUEST = {
 SYNC_ENVELOPE = dict(SYNC_REQUEST, properties=dict(SYNC_REQUEST["properties"], ops={"type": "array", "maxItems": 500},
                                                    status={"type": "object"}))
 
+BOOKING_LOOKUP = {"type": "object", "additionalProperties": False, "required": ["reference", "last4"],
+                  "properties": {"reference": {"type": "string", "minLength": 1, "maxLength": 20},
+                                 "last4": {"type": "string", "minLength": 1, "maxLength": 12},
+                                 "language": {"type": "string", "enum": list(LANGUAGES)}}}
+
 BOOKING_REF = {"type": "object", "additionalProperties": False, "required": ["booking_id"],
                "properties": {"booking_id": ID}}
 LEASE_RELEASE = {"type": "object", "additionalProperties": False, "required": ["lease_unit_ids"],
@@ -190,6 +195,11 @@ def document() -> dict:
                     "200": _json({"type": "object", "required": ["booking"], "properties": {
                         "booking": {"$ref": "#/components/schemas/Booking"}}}, "The same request again"),
                     **_error_responses(400, 403, 404, 409, 413, 422, 429)}}},
+            "/api/v1/bookings/lookup": {"post": {
+                "summary": "My booking: find one's booking by its reference and the last 4 digits of the 求職番号",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": BOOKING_LOOKUP}}},
+                "responses": {"200": _json({"type": "object", "required": ["booking"], "properties": {
+                    "booking": {"$ref": "#/components/schemas/Booking"}}}), **_error_responses(400, 404, 429)}}},
             "/api/v1/join/{token}": {"get": {
                 "summary": "A booking's live status for its join page (no personal data)",
                 "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 400}}],

@@ -120,3 +120,29 @@ class SecurityHeaders:
 
 def install_headers(app) -> None:
     app.wsgi_app = SecurityHeaders(app.wsgi_app)
+
+
+def install_offices(app) -> None:
+    """`/o/<slug>/...` serves that office: the slug leaves the view's arguments for `g.office_slug`,
+    URLs built while serving it keep it, and pages learn their base (`office_base`) for their scripts."""
+    from flask import g
+
+    @app.url_value_preprocessor
+    def office_from_url(endpoint, values):
+        if values and "office" in values:
+            g.office_slug = g.url_office = values.pop("office")
+
+    @app.url_defaults
+    def office_in_urls(endpoint, values):
+        if endpoint.startswith("o_") and "office" not in values and g.get("url_office"):
+            values["office"] = g.url_office
+
+    @app.context_processor
+    def office_base():
+        slug = g.get("url_office")
+        return {"office_base": f"/o/{slug}" if slug else ""}
+
+
+def office_endpoint(endpoint: str) -> str:
+    """The endpoint for this request's URL: `o_pwa.kiosk` under /o/<slug>/, else `pwa.kiosk`."""
+    return f"o_{endpoint}" if g.get("url_office") else endpoint

@@ -11,15 +11,51 @@ from ..domain.calendar import TOKYO
 from ..domain.errors import DomainError
 
 
+class OfficeState:
+    """The app's state, with `store` the store of the office the command names (--office)."""
+
+    def __init__(self, state, slug: str | None):
+        self._state, self.slug = state, slug
+
+    def __getattr__(self, name):
+        return getattr(self._state, name)
+
+    @property
+    def store(self):
+        try:
+            return self._state.backend.office(self.slug)
+        except DomainError:
+            raise click.ClickException(f"There is no office {self.slug!r} (flask --app app office list).") from None
+
+
 def _state():
-    """The app's state; the store it opens is closed when the command ends (checkpointed, unless
-    a server runs and checkpoints itself)."""
+    """The app's state for the command's office; the store it opens is closed when the command
+    ends (checkpointed, unless a server runs and checkpoints itself)."""
     state = current_app.extensions["madoguchi"]
     ctx = click.get_current_context(silent=True)
     if ctx is not None and not ctx.meta.get("madoguchi.closing"):
         ctx.meta["madoguchi.closing"] = True
         ctx.find_root().call_on_close(state.close)
-    return state
+    return OfficeState(state, ctx.meta.get("madoguchi.office") if ctx is not None else None)
+
+
+def _remember_office(ctx, param, value):
+    if value:
+        ctx.meta["madoguchi.office"] = value
+    return value
+
+
+office_option = click.option("--office", "office_slug", metavar="SLUG", expose_value=False, callback=_remember_office,
+                             is_eager=True, help="The office (its short name); the default office when left out.")
+
+
+def with_office_option(command) -> None:
+    """Give a command, and every command of a group, the --office option."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            with_office_option(sub)
+    elif not any(p.name == "office_slug" for p in command.params):
+        office_option(command)
 
 
 def _actor() -> str:

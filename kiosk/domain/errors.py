@@ -180,6 +180,11 @@ class WrongDigits(DomainError):
     message = N_("Those are not the last 4 digits of the job seeker number of this booking.")
 
 
+class NoSuchBooking(DomainError):
+    code, status = "booking_not_found", 404
+    message = N_("No booking matches this reference and these digits. Please check them, or ask the staff at the counter.")
+
+
 class NotRegisteredYet(DomainError):
     code, status = "not_registered_yet", 409
     message = N_("This booking is still being registered. Please try again in a moment.")

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from ..domain.bookings import Booking
-from ..domain.errors import LinkInvalid, NotRegisteredYet, TooEarly, WrongDigits
+from ..domain.bookings import Booking, normalize_reference
+from ..domain.errors import LinkInvalid, NoSuchBooking, NotRegisteredYet, TooEarly, WrongDigits
 from ..domain.jobseeker import last_digits
 from ..tokens import read_join_token
 from .bookings import change_booking
@@ -33,6 +33,22 @@ def booking_for(store, claims: dict) -> Booking | None:
         return store.booking(claims["b"]) or store.booking_on_lease(claims["b"])
 
 
+def _digits(text) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(text)) if ch in "0123456789")
+
+
+def find_mine(store, reference, last4) -> Booking:
+    """"My booking": the booking with this reference whose 求職番号 ends in these 4 digits. Anything
+    else (no such reference, other digits, a purged booking) is the same refusal, so nothing is
+    revealed about references that exist."""
+    with store.transaction():
+        booking = store.booking_by_reference(normalize_reference(reference)) if isinstance(reference, str) else None
+    if booking is None or not booking.jobseeker_no or \
+            not secrets.compare_digest(_digits(last4), last_digits(booking.jobseeker_no)):
+        raise NoSuchBooking()
+    return booking
+
+
 def check_in(store, claims: dict, now) -> Booking:
     """"I'm ready": contact, from 15 minutes before the start, so no automatic no-show (C7)."""
     booking = booking_for(store, claims)
@@ -48,8 +64,7 @@ def cancel(store, claims: dict, digits: str, now) -> Booking:
     booking = booking_for(store, claims)
     if booking is None:
         raise NotRegisteredYet()
-    given = "".join(ch for ch in unicodedata.normalize("NFKC", str(digits)) if ch in "0123456789")
-    if not booking.jobseeker_no or not secrets.compare_digest(given, last_digits(booking.jobseeker_no)):
+    if not booking.jobseeker_no or not secrets.compare_digest(_digits(digits), last_digits(booking.jobseeker_no)):
         raise WrongDigits()
     return change_booking(store, booking.booking_id, lambda b: b.cancel(now, "visitor"), now, "visitor",
                           "booking.cancel")

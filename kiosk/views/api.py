@@ -7,9 +7,12 @@ from flask import Blueprint, g, jsonify, request
 from ..domain.calendar import tokyo
 from ..domain.errors import InvalidRequest, N_
 from ..domain.requests import LANGUAGES
-from ..openapi import BOOKING_CREATE, document
+from ..openapi import BOOKING_CREATE, BOOKING_LOOKUP, document
 from ..schemas import Schema
+from ..domain.bookings import normalize_reference
+from ..services import join as join_service
 from ..services.availability import calendar_days, open_events
+from ..slips import qr_svg
 from ..services.bookings import booking_result, create_booking
 from ..services.policy import terms_in_force
 from ..terms import titles
@@ -19,6 +22,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_DAYS = 62
 MAX_RANGE_DAYS = 366
 booking_schema = Schema(BOOKING_CREATE)
+lookup_schema = Schema(BOOKING_LOOKUP)
 
 
 def json_body(lenient: bool = False) -> dict:
@@ -117,6 +121,21 @@ def bookings():
     ctx = context()
     booking, created = create_booking(store(), ctx, body, office().now())
     return jsonify({"booking": booking_result(booking, ctx)}), 201 if created else 200
+
+
+@bp.post("/bookings/lookup")
+def booking_lookup():
+    """"My booking" at the kiosk or on a phone: the reference and the last 4 digits of the 求職番号
+    (in the body, never in a URL). Limited per address and per reference (4 digits can be guessed)."""
+    limit("cancel")
+    body = json_body()
+    if isinstance(body.get("language"), str) and body["language"] in LANGUAGES:
+        g.lang = body["language"]
+    lookup_schema.check(body)
+    limit("cancel_booking", f"ref:{normalize_reference(body['reference'])}")
+    booking = join_service.find_mine(store(), body["reference"], body["last4"])
+    result = booking_result(booking, context())
+    return jsonify({"booking": dict(result, slip_svg=qr_svg(result["join_url"]), end=booking.end.isoformat())})
 
 
 @bp.get("/openapi.json")

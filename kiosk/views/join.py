@@ -3,7 +3,7 @@ checklist, a countdown; check-in, cancel and the calendar file. Nothing on it is
 from datetime import datetime
 
 from babel.dates import format_date, format_time
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, url_for
 
 from ..domain.calendar import tokyo
 from ..domain.errors import DomainError
@@ -14,6 +14,8 @@ from ..schemas import Schema
 from ..services import join as join_service
 from ..tokens import read_join_token
 from ..ui_strings import STRINGS
+from ..storage.errors import OfficeUnknown
+from ..web import office_endpoint
 from . import base_url, limit, office, store, use_office
 from .api import json_body
 
@@ -49,21 +51,34 @@ def _when(start: datetime, end: datetime | None, locale: str) -> tuple[str, str]
 
 
 def _claims(token: str) -> dict:
-    """The token's claims; the request is about the token's office from here on."""
+    """The token's claims; the request is about the token's office from here on (a token of
+    another office than the URL names is no link of this one)."""
     claims = join_service.claims_of(office().secret, token)
+    named = join_service.token_office(claims) or office().backend.default_slug
+    if g.get("url_office") and g.url_office != named:
+        raise join_service.LinkInvalid()
+    use_office(named)
     try:
-        use_office(join_service.token_office(claims))
         store()
-    except DomainError:
+    except OfficeUnknown:
         raise join_service.LinkInvalid() from None
     return claims
+
+
+def _event_title(booking, lang: str) -> str | None:
+    """An event booking's event, in the visitor's language (English, then Japanese, if not)."""
+    if booking is None or not booking.event_id:
+        return None
+    with store().transaction():
+        event = store().event(booking.event_id)
+    return event.title_in(lang) if event else None
 
 
 @bp.get("/j/<token>")
 def join(token):
     try:
         claims = _claims(token)
-    except DomainError:
+    except join_service.LinkInvalid:
         lang = _language(None)
         return render_template("join_error.html", lang=lang, t=page_translator(STRINGS, lang)), 404
     booking = join_service.booking_for(store(), claims)
@@ -82,6 +97,9 @@ def join(token):
         "previous": " ".join(_when(previous, previous + (end - start), locale)) if previous else None,
         "room_id": room_id, "meeting_app": app, "link": meeting_link(app, room_id),
         "updated": office().now().isoformat(),
+        "reference": booking.reference if booking else None,
+        "phone": store().office.phone or None,
+        "title": _event_title(booking, lang),
     }
     t = page_translator(STRINGS, lang)
     script_data = {"lang": lang, "token": token, "strings": {key: translate_raw(STRINGS[key], lang) for key in SCRIPT_STRINGS}}
@@ -99,7 +117,7 @@ MESSAGES = {"too_early": "join_too_early", "wrong_digits": "join_wrong_digits", 
 
 def _back(token, code):
     lang = request.form.get("lang") if request.form.get("lang") in LANGUAGES else None
-    return redirect(url_for("join.join", token=token, m=code, **({"lang": lang} if lang else {})), code=303)
+    return redirect(url_for(office_endpoint("join.join"), token=token, m=code, **({"lang": lang} if lang else {})), code=303)
 
 
 @bp.post("/j/<token>/checkin")
@@ -166,7 +184,8 @@ def join_calendar(token):
     booking = join_service.booking_for(store(), claims)
     if booking is None:
         abort(404)
-    title = translate(STRINGS["service_" + booking.service], booking.language)
+    what = _event_title(booking, booking.language) or translate(STRINGS["service_" + booking.service], booking.language)
+    title = f"{what} ({store().office.name})"           # a calendar holds other offices' appointments too
     page = f"{base_url().rstrip('/')}/j/{token}"
     content = join_service.ics(booking.booking_id, tokyo(booking.start), tokyo(booking.end), booking.room_id,
                                booking.meeting_app, title, page, office().now())

@@ -1,12 +1,16 @@
 """The kiosk's API: enrollment, its state for offline use, and the outbox sync (sync.md)."""
 import hashlib
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
 from ..openapi import SYNC_ENVELOPE
 from ..schemas import Schema
 from ..domain.calendar import tokyo
-from ..domain.errors import InvalidRequest, N_
+from ..domain.errors import InvalidRequest, N_, Unauthorized
+from ..domain.requests import ELIGIBILITY_QUESTIONS
+from ..domain.terms import REQUIRED_DOCS
+from ..i18n import NATIVE_NAMES
+from ..storage.errors import OfficeUnknown
 from ..services import kiosks
 from ..services.availability import calendar_days, open_events
 from ..services.sync import sync as apply_sync
@@ -24,8 +28,14 @@ def current_kiosk():
     token = header[7:].strip() if header.startswith("Bearer ") else None
     if token and len(token) > 200:
         token = None
-    use_office(kiosks.token_office(token) if token else None)
-    return kiosks.authenticate(store(), token)
+    named = (kiosks.token_office(token) if token else None) or office().backend.default_slug
+    if g.get("url_office") and g.url_office != named:
+        raise Unauthorized()                  # another office's kiosk: not one of this office
+    use_office(named)
+    try:
+        return kiosks.authenticate(store(), token)
+    except OfficeUnknown:
+        raise Unauthorized() from None
 
 
 @bp.post("/kiosk/enroll")
@@ -47,7 +57,10 @@ def office_info() -> dict:
     return {
         "server_time": state.now().isoformat(),
         "office": {"slug": record.slug, "name": record.name, "name_en": record.name_en, "phone": record.phone},
-        "services": {"counseling": {"meeting_apps": apps}, "event": {}},
+        "services": {"counseling": {"meeting_apps": apps, "terms_docs": list(REQUIRED_DOCS["counseling"]),
+                                    "eligibility": list(ELIGIBILITY_QUESTIONS)},
+                     "event": {"terms_docs": list(REQUIRED_DOCS["event"])}},
+        "languages": [{"code": code, "name": name} for code, name in NATIVE_NAMES],
         "settings": {
             "cutoff_policy": rules.cutoff_policy, "booking_horizon_days": rules.horizon_days,
             "lease_units_per_day": rules.lease_units_per_day, "lease_days": rules.lease_days,

@@ -9,13 +9,13 @@ from ..domain.requests import LANGUAGES
 from ..staff_strings import STAFF_STRINGS
 from ..ui_strings import STRINGS
 from ..i18n import date_patterns, page_translator, translate, translate_raw
-from ..web import request_language
+from ..web import office_endpoint, request_language
 from ..slips import qr_svg
 from . import base_url, office, store
 
 bp = Blueprint("pwa", __name__)
 
-SHELL_FILES = ["css/kiosk.css", "js/kiosk.js", "js/session.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
+SHELL_FILES = ["css/kiosk.css", "js/base.js", "js/kiosk.js", "js/session.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
                "js/slip.js", "js/join.js", "js/phone.js", "js/webauthn.js", "js/staffmode.js", "js/queue.js", "js/reach.js",
                "js/wire.js", "js/vendor/idb.js", "js/rules.js", "js/jobseeker.js", "js/terms.js", "js/questions.js", "js/times.js",
                "js/details.js", "js/booking.js", "js/idle.js", "icons/icon-192.png", "icons/icon-512.png"]
@@ -40,9 +40,18 @@ def shell_globals():
     return {"shell_version": shell_version()}
 
 
+def _is_office(slug: str) -> bool:
+    from ..domain.errors import DomainError
+    try:
+        office().backend.office(slug)
+    except DomainError:
+        return False
+    return True
+
+
 @bp.get("/")
 def home():
-    return redirect(url_for("pwa.kiosk"))
+    return redirect(url_for(office_endpoint("pwa.kiosk")))
 
 
 def _shell(mode: str):
@@ -68,7 +77,7 @@ def phone_qr():
     lang = request.args.get("lang", "ja")
     if lang not in LANGUAGES:
         abort(404)
-    url = f"{base_url().rstrip('/')}{url_for('pwa.book', lang=lang)}"
+    url = f"{base_url().rstrip('/')}{url_for(office_endpoint('pwa.book'), lang=lang)}"
     response = current_app.response_class(qr_svg(url), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
@@ -85,7 +94,10 @@ def service_worker():
 @bp.get("/pwa/shell.json")
 def shell():
     """What the service worker precaches: the shell, and the strings of the shell languages."""
+    offices = [o for o in request.args.get("office", "").split(",") if o][:3]   # a kiosk of another office
     files = [url_for("pwa.kiosk"), url_for("pwa.book")] + [url_for("static", filename=f) for f in SHELL_FILES]
+    files += [url_for(endpoint, office=slug) for slug in offices for endpoint in ("o_pwa.kiosk", "o_pwa.book")
+              if _is_office(slug)]
     files += [url_for("pwa.strings", lang=lang) for lang in SHELL_LANGUAGES] + [url_for("pwa.manifest")]
     response = jsonify({"version": shell_version(), "precache": files})
     response.headers["Cache-Control"] = "no-store"

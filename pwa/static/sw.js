@@ -4,10 +4,11 @@
 import { pushFromWorker } from "/static/js/outbox.js";
 
 const VERSION = new URL(location).searchParams.get("v") || "dev";
+const OFFICE = new URL(location).searchParams.get("office");   // a kiosk of another office than the default
 const SHELL = `madoguchi-shell-${VERSION}`;
 
 async function shellList() {
-  const response = await fetch("/pwa/shell.json", { cache: "no-store" });
+  const response = await fetch(`/pwa/shell.json${OFFICE ? `?office=${encodeURIComponent(OFFICE)}` : ""}`, { cache: "no-store" });
   return (await response.json()).precache;
 }
 

@@ -108,3 +108,24 @@ def test_the_join_page_reads_in_each_language_with_its_lang_attribute(client, la
     assert f'<html lang="{"ja" if lang == "ja-easy" else lang}"' in page
     assert "Your booking is confirmed" not in page or lang == "en"
     assert ("<ruby>" in page) == (lang == "ja-easy")
+
+
+def test_my_booking_is_found_by_its_reference_and_four_digits_and_nothing_else(client):
+    booking, _ = booked(client, jobseeker_no="28010-13579")
+    for reference in (booking["reference"], booking["reference"].lower(), " ".join(booking["reference"])):
+        found = client.post("/api/v1/bookings/lookup", json={"reference": reference, "last4": "３５７９"})
+        assert found.status_code == 200 and found.json["booking"]["booking_id"] == booking["booking_id"]
+        assert found.json["booking"]["slip_svg"].startswith("<svg") and "13579" not in found.get_data(as_text=True)
+    wrong_digits = client.post("/api/v1/bookings/lookup", json={"reference": booking["reference"], "last4": "0000"},
+                               headers={"Accept-Language": "en"})
+    no_such = client.post("/api/v1/bookings/lookup", json={"reference": "ZZZZZZ", "last4": "3579"},
+                          headers={"Accept-Language": "en"})
+    assert wrong_digits.status_code == no_such.status_code == 404
+    assert wrong_digits.json == no_such.json                        # the same answer: nothing is revealed
+
+
+def test_my_booking_takes_five_tries_an_hour_per_reference(client):
+    booking, _ = booked(client, jobseeker_no="28010-24680")
+    codes = [client.post("/api/v1/bookings/lookup", json={"reference": booking["reference"], "last4": "1111"},
+                         environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code for i in range(6)]
+    assert codes == [404] * 5 + [429]

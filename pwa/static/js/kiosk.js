@@ -1,5 +1,6 @@
 // The kiosk at the office entrance: one calm flow from "Welcome" to a slip in hand.
 // Every booking goes through the outbox; online and offline are the same code.
+import { at, officeBase } from "./base.js";
 import { getAll, getState, setState } from "./db.js";
 import { applyStrings, loadStrings, renderRuby, t } from "./i18n.js";
 import { watchIdle } from "./idle.js";
@@ -86,7 +87,7 @@ async function enroll(event) {
   const code = $("#setup-code").value.trim();
   $("#setup-error").textContent = "";
   try {
-    const response = await fetch("/api/v1/kiosk/enroll", {
+    const response = await fetch(at("/api/v1/kiosk/enroll"), {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ code }),
     });
     const body = await response.json();
@@ -186,7 +187,7 @@ async function maybeReset() {
 function renderPhoneQr() {
   const box = $("#phone-qr");
   box.hidden = isPhone() || !reach.reachable();
-  if (!box.hidden) $("#phone-qr-img").src = `/pwa/phone-qr.svg?lang=${encodeURIComponent(session.visit.lang)}`;
+  if (!box.hidden) $("#phone-qr-img").src = at(`/pwa/phone-qr.svg?lang=${encodeURIComponent(session.visit.lang)}`);
 }
 
 /** A phone: the visitor's language from the link, else the browser's, else Japanese. */
@@ -219,7 +220,7 @@ async function startPhone() {
 function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
   const version = document.querySelector('meta[name="shell-version"]')?.content || "dev";
-  navigator.serviceWorker.register(`/sw.js?v=${version}`, { type: "module", scope: "/" }).catch(() => {});
+  navigator.serviceWorker.register(`/sw.js?v=${version}${officeBase() ? `&office=${officeBase().slice(3)}` : ""}`, { type: "module", scope: "/" }).catch(() => {});
   claimWhenReady();
 }
 

@@ -2,6 +2,7 @@
 // offline it waits, the page says plainly that it is not confirmed yet, and the shared sender
 // (queue.js, the kiosk outbox's retry policy) sends it when it can. booking_id makes a repeat
 // harmless: one booking, once.
+import { at } from "./base.js";
 import { getState, setState } from "./db.js";
 import { formatDate, formatTime, t } from "./i18n.js";
 import { DONE, FAILED, createSender, timedFetch } from "./queue.js";
@@ -16,7 +17,7 @@ async function sendOnce() {
   let response;
   let answer = null;
   try {
-    response = await timedFetch("/api/v1/bookings", {
+    response = await timedFetch(at("/api/v1/bookings"), {
       method: "POST", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", "Accept-Language": body.language },
     });

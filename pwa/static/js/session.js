@@ -1,5 +1,6 @@
 // The current visitor and the kiosk's state, and moving between screens. Everything about a
 // visitor lives in `session.visit` until the kiosk resets.
+import { at } from "./base.js";
 import { getState, setState } from "./db.js";
 import { timedFetch } from "./queue.js";
 
@@ -38,7 +39,7 @@ export function back() {
 export async function reloadShell() {
   const registration = await navigator.serviceWorker?.getRegistration();
   await registration?.update().catch(() => {});
-  location.replace("/kiosk");
+  location.replace(at("/kiosk"));
 }
 
 /** A page that loaded while the service worker was installing may be left uncontrolled (its
@@ -50,7 +51,7 @@ export async function claimWhenReady() {
 
 /** Wipe the visitor: a fresh page from the service worker's cache. The outbox is untouched. */
 export function restart() {
-  location.replace(isPhone() ? `/book?lang=${encodeURIComponent(session.visit.lang)}` : "/kiosk");
+  location.replace(isPhone() ? at(`/book?lang=${encodeURIComponent(session.visit.lang)}`) : at("/kiosk"));
 }
 
 
@@ -62,9 +63,9 @@ export async function device() { return getState("device"); }
 async function refreshPublicState() {
   const get = (url) => timedFetch(url, { cache: "no-store" }, STATE_TIMEOUT_MS).then((r) => { if (!r.ok) throw new Error(url); return r.json(); });
   try {
-    const info = await get("/api/v1/office");
+    const info = await get(at("/api/v1/office"));
     const [terms, calendar, events] = await Promise.all([
-      get("/api/v1/terms?summary_text=0"), get(`/api/v1/calendar?days=${info.settings.booking_horizon_days + 1}`), get("/api/v1/events")]);
+      get(at("/api/v1/terms?summary_text=0")), get(at(`/api/v1/calendar?days=${info.settings.booking_horizon_days + 1}`)), get(at("/api/v1/events"))]);
     session.kioskState = { ...info, terms: terms.terms, calendar: calendar.days, events: events.events };
   } catch (err) { /* offline, unreachable, or not the state's JSON: keep what we have */ }
   return session.kioskState;
@@ -75,7 +76,7 @@ export async function refreshState() {
   const dev = await device();
   if (!dev) return null;
   try {
-    const response = await timedFetch("/api/v1/kiosk/state?slips=0&terms=0",
+    const response = await timedFetch(at("/api/v1/kiosk/state?slips=0&terms=0"),
                                       { headers: { Authorization: `Bearer ${dev.token}` }, cache: "no-store" }, STATE_TIMEOUT_MS);
     if (response.status === 401) { await setState("needs_enrollment", true); return session.kioskState; }
     if (!response.ok) return session.kioskState;
@@ -87,7 +88,7 @@ export async function refreshState() {
     if (known && known.terms && known.terms_digest === rest.terms_digest) {
       rest.terms = known.terms;
     } else {
-      const terms = await timedFetch("/api/v1/terms?summary_text=0", { cache: "no-store" }, STATE_TIMEOUT_MS);
+      const terms = await timedFetch(at("/api/v1/terms?summary_text=0"), { cache: "no-store" }, STATE_TIMEOUT_MS);
       if (!terms.ok) return session.kioskState;
       rest.terms = (await terms.json()).terms;
     }
