@@ -1,6 +1,6 @@
 """`flask --app app ...` commands for office IT and staff scripts; every command takes --json."""
 from .bookings import audit, bookings, purge, sweep, visitor
-from .data import backup
+from .data import backup, data
 from .db import db
 from .kiosks import kiosk
 from .offices import office as office_group
@@ -16,5 +16,5 @@ OFFICE_SCOPED = (demo, room, closure, event, bookings, sweep, purge, audit, term
 def register_cli(app) -> None:
     for command in OFFICE_SCOPED:
         with_office_option(command)         # --office SLUG, the default office when left out
-    for command in (*OFFICE_SCOPED, office_group, translate, backup, db):
+    for command in (*OFFICE_SCOPED, office_group, translate, backup, data, db):
         app.cli.add_command(command)

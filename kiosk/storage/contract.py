@@ -143,6 +143,23 @@ class OfficeStore(Protocol):
     def take_challenge(self, challenge_id: str) -> Challenge | None:
         """The challenge, removed (single use); None if unknown or already taken."""
 
+    # -- moving an office (exports, imports) -----------------------------------------------------
+    def restrictions(self) -> list[Restriction]:
+        """Every restriction, by ID."""
+    def staff_links(self) -> list[StaffLink]:
+        """By ID."""
+    def receipts(self) -> list[Receipt]:
+        """Every receipt, by kiosk and op ID."""
+    def leases(self) -> list[Lease]:
+        """Every lease, by ID."""
+    def meta_items(self) -> dict:
+        """Every meta value by key (the rules, what the retention purge has done, ...)."""
+    def audit_lines(self) -> dict[str, list[str]]:
+        """Each monthly log's lines, exactly as they were hashed, in order."""
+    def restore_audit(self, logs: dict[str, list[str]]) -> None:
+        """Write another store's audit lines as they are (an import into an office without any),
+        and set the anchor to them: the chain verifies here as it did there."""
+
     # -- the audit log -------------------------------------------------------------------------
     def audit(self, now: datetime, actor: str, action: str, **details) -> dict:
         """Append an entry to the hash chain, as part of the transaction; returns it."""

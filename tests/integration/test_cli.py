@@ -168,3 +168,15 @@ def test_a_command_closes_its_store_so_its_change_is_in_the_files(tmp_path):
     assert all(p.stat().st_size == 0 for p in journal.glob("*.log"))
     assert "2026-12-04" in (tmp_path / "fresh" / "offices" / "main" / "office.json").read_text()
     assert not list((tmp_path / "fresh" / "offices").rglob("rooms*")) and not (tmp_path / "fresh" / "secret_key").exists()
+
+
+def test_an_office_is_exported_and_imported_as_another_office_by_the_cli(runner, client, two_rooms, tmp_path):
+    assert client.post("/api/v1/bookings", json=make_payload()).status_code == 201
+    exported = run_json(runner, "data", "export", str(tmp_path / "out"))
+    assert exported["counts"]["bookings"] == 1 and exported["counts"]["rooms"] == 2
+    imported = run_json(runner, "data", "import", str(tmp_path / "out"), "--office", "copy")
+    assert imported["office"] == "copy" and imported["audit"]["ok"] and imported["counts"]["bookings"] == 1
+    assert [r["meeting_id"] for r in run_json(runner, "room", "list", "--office", "copy")] == ["845 1111 0001", "845 1111 0002"]
+    assert {o["slug"] for o in run_json(runner, "office", "list")} == {"main", "copy"}
+    again = runner.invoke(args=["data", "import", str(tmp_path / "out"), "--office", "copy"])
+    assert again.exit_code == 1 and "holds data already" in again.output

@@ -280,6 +280,45 @@ class PgOfficeStore(Rows):
         row = self._rows("DELETE FROM challenges WHERE office_id = %s AND id = %s RETURNING record", (challenge_id,))
         return Challenge.from_record(row[0][0]) if row else None
 
+    # -- moving an office ------------------------------------------------------------------------
+
+    def restrictions(self) -> list[Restriction]:
+        return self._all(RESTRICTIONS, order='id COLLATE "C"')
+
+    def staff_links(self) -> list[StaffLink]:
+        return self._all(STAFF_LINKS, order='id COLLATE "C"')
+
+    def receipts(self) -> list[Receipt]:
+        return self._all(RECEIPTS, order='kiosk_id COLLATE "C", op_id COLLATE "C"')
+
+    def leases(self) -> list[Lease]:
+        return self._all(LEASES, order='id COLLATE "C"')
+
+    def meta_items(self) -> dict:
+        return {m["key"]: m["value"] for m in self._all(META, order='key COLLATE "C"')}
+
+    def audit_lines(self) -> dict:
+        logs = {}
+        for log, line in self._rows("SELECT log, line FROM audit_log WHERE office_id = %s ORDER BY log, n"):
+            logs.setdefault(log, []).append(line)
+        return logs
+
+    def restore_audit(self, logs: dict) -> None:
+        """Lines as they are: their hashes cover them. The anchor follows them."""
+        from datetime import datetime as _datetime
+        anchor = self._anchor(lock=True)
+        for log in sorted(logs):
+            for line in logs[log]:
+                entry = orjson.loads(line)
+                n = anchor["count"] + 1
+                at = _datetime.fromisoformat(entry["at"]) if entry.get("at") else None
+                self._rows("INSERT INTO audit_log (office_id, n, log, at, actor, action, line) "
+                           "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                           (n, log, at, entry.get("actor", ""), entry.get("action", ""), line))
+                anchor = anchored(anchor, log, entry)
+        self._tx.rows(self.office_id, "UPDATE audit_heads SET anchor = %s WHERE office_id = %s",
+                      (Jsonb(anchor), self.office_id))
+
     # -- the audit log -------------------------------------------------------------------------
 
     def _anchor(self, lock: bool = False) -> dict:

@@ -212,8 +212,11 @@ class Engine:
         return name in self._files or name in self._overlay or (self.dir / name).exists()
 
     def append_log(self, name: str, n: int, entry: dict) -> None:
+        self.append_log_raw(name, n, orjson.dumps(entry))
+
+    def append_log_raw(self, name: str, n: int, raw: bytes) -> None:
+        """A log line as given (its bytes are what its hash covers); `n` its place in the chain."""
         tx = self._require_tx()
-        raw = orjson.dumps(entry)
         self._log(name).pending.append((n, raw))
         tx.undo.append(("audit", name))
         tx.audits.append((name, n, raw))

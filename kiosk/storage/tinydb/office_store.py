@@ -382,6 +382,42 @@ class TinyOfficeStore:
             self._put(self.files.sessions, "challenges", challenge_id, None)
         return found
 
+    # -- moving an office ------------------------------------------------------------------------
+
+    def restrictions(self) -> list[Restriction]:
+        return sorted(self._table("restrictions").values(), key=lambda r: r.id)
+
+    def staff_links(self) -> list[StaffLink]:
+        return sorted(self._table("staff_links").values(), key=lambda l: l.id)
+
+    def receipts(self) -> list[Receipt]:
+        found = []
+        for bucket in range(4096):
+            name = f"{self.files.base}/index/receipts/{bucket:03x}.json"
+            if self.engine.exists(name):
+                found += [Receipt.from_record(d) for d in self.engine.docs(name, "receipts")]
+        return sorted(found, key=lambda r: (r.kiosk_id, r.op_id))
+
+    def leases(self) -> list[Lease]:
+        return sorted(self._leases().values(), key=lambda l: l.id)
+
+    def meta_items(self) -> dict:
+        return {k: v["value"] for k, v in sorted(self._table("meta").items()) if k != "audit_anchor"}
+
+    def audit_lines(self) -> dict:
+        return {name: [line.decode() for line in lines] for name, lines in self._audit_logs().items()}
+
+    def restore_audit(self, logs: dict) -> None:
+        import orjson
+        anchor = empty_anchor()
+        for name in sorted(logs):
+            for line in logs[name]:
+                entry = orjson.loads(line)
+                n = anchor["count"] + 1
+                self.engine.append_log_raw(f"{self.files.audit_folder}/{name}", n, line.encode())
+                anchor = anchored(anchor, name, entry)
+        self._put(self.files.audit_anchor, "meta", "anchor", {"key": "anchor", "value": anchor})
+
     # -- the audit log ---------------------------------------------------------------------------
 
     def _anchor(self) -> dict:
