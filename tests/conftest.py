@@ -30,11 +30,35 @@ def data_dir(tmp_path):
     return tmp_path / "instance"
 
 
+BACKENDS = ("tinydb", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """A module or test marked `both_backends` runs once on TinyDB and once on PostgreSQL."""
+    if metafunc.definition.get_closest_marker("tinydb_only"):
+        return                         # the test is about TinyDB's files themselves
+    if metafunc.definition.get_closest_marker("both_backends") and "backend_kind" in metafunc.fixturenames:
+        metafunc.parametrize("backend_kind", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def app(data_dir, clock):
+def backend_kind(request):
+    return getattr(request, "param", "tinydb")
+
+
+@pytest.fixture
+def backend_config(request, backend_kind) -> dict:
+    """The settings that choose the app's backend: nothing for TinyDB, a fresh database otherwise."""
+    if backend_kind == "postgresql":
+        return {"DATABASE_URL": request.getfixturevalue("postgres_database").app_url}
+    return {}
+
+
+@pytest.fixture
+def app(data_dir, clock, backend_config):
     # Tests post many bookings from one address; the rate limit has a test of its own.
     return create_app({"KIOSK_DATA_DIR": str(data_dir), "DEMO": False, "SECRET_KEY": "test-secret", "CLOCK": clock,
-                       "RATE_LIMIT_BOOKINGS_PER_MINUTE": 0})
+                       "RATE_LIMIT_BOOKINGS_PER_MINUTE": 0, **backend_config})
 
 
 @pytest.fixture

@@ -17,3 +17,15 @@ def stored_bookings(data_dir, day) -> list:
             return store.bookings_on(day)
     finally:
         backend.close()
+
+
+def bookings_seen_by_another_process(app, day) -> list:
+    """The bookings of `day` as another server process on the app's storage reads them (its data
+    directory or its database)."""
+    backend = _open(app.extensions["madoguchi"].settings)
+    try:
+        store = backend.office()
+        with store.transaction():
+            return store.bookings_on(day)
+    finally:
+        backend.close()

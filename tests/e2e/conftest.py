@@ -37,10 +37,11 @@ def e2e_settings():
 
 
 @pytest.fixture
-def e2e_app(tmp_path, e2e_settings):
-    """The real app on the real clock (the browser's clock is real too), two Zoom rooms."""
+def e2e_app(tmp_path, e2e_settings, backend_config):
+    """The real app on the real clock (the browser's clock is real too), two Zoom rooms; on
+    PostgreSQL too for the modules marked `both_backends`."""
     app = create_app({"KIOSK_DATA_DIR": str(tmp_path / "instance"), "DEMO": False, "SECRET_KEY": "e2e-secret",
-                      **e2e_settings})
+                      **backend_config, **e2e_settings})
     store = app.extensions["madoguchi"].store
     office_service.add_room(store, NOW, "test", "zoom", "845 1111 0001", "佐藤")
     office_service.add_room(store, NOW, "test", "zoom", "845 1111 0002", "鈴木")

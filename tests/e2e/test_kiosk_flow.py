@@ -6,6 +6,8 @@ import pytest
 from kiosk.tokens import read_join_token
 from tests.e2e.conftest import answer_yes, decode_slip_qr, enroll, server_bookings, shot, wait_until
 
+pytestmark = pytest.mark.both_backends   # the booking, sync and join flows on PostgreSQL too
+
 
 def walk_to_time(page, lang_label="日本語", service="counseling"):
     page.click(f'#languages button:text-is("{lang_label}")')

@@ -1,8 +1,11 @@
 """The kiosk's outbox in real Chromium: offline, reloads, resets, errors (sync.md tests 2-4)."""
+import pytest
 from kiosk.services import kiosks as kiosk_service
 from kiosk.tokens import read_join_token
 from tests.e2e.conftest import decode_slip_qr, enroll, outbox_count, server_bookings, shot, wait_outbox_empty, wait_until
 from tests.e2e.test_kiosk_flow import fill_details, walk_to_time
+
+pytestmark = pytest.mark.both_backends   # the booking, sync and join flows on PostgreSQL too
 
 
 def book_first_slot(page, number="28010-12345"):

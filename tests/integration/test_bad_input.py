@@ -3,7 +3,7 @@ import pytest
 
 from tests.factories import make_payload
 
-pytestmark = pytest.mark.usefixtures("two_rooms")
+pytestmark = [pytest.mark.usefixtures("two_rooms"), pytest.mark.both_backends]
 
 
 def nothing_written(store):

@@ -5,9 +5,9 @@ import pytest
 
 from kiosk.services import office as office_service
 from tests.factories import NOW, consent, make_payload
-from tests.stores import stored_bookings
+from tests.stores import bookings_seen_by_another_process
 
-pytestmark = pytest.mark.usefixtures("two_rooms")
+pytestmark = [pytest.mark.usefixtures("two_rooms"), pytest.mark.both_backends]
 
 
 def book(client, lang="en", **overrides):
@@ -15,9 +15,9 @@ def book(client, lang="en", **overrides):
     return client.post("/api/v1/bookings", json=make_payload(**overrides), headers={"Accept-Language": lang})
 
 
-def month_file(data_dir):
+def month_file(app):
     """The day's bookings as another process reads them."""
-    return stored_bookings(data_dir, date(2026, 12, 3))
+    return bookings_seen_by_another_process(app, date(2026, 12, 3))
 
 
 def test_a_booking_is_confirmed_with_a_room_and_a_join_link(client, data_dir):
@@ -28,7 +28,7 @@ def test_a_booking_is_confirmed_with_a_room_and_a_join_link(client, data_dir):
     assert booking["room_id"] in ("845 1111 0001", "845 1111 0002")
     assert booking["start"] == "2026-12-03T10:30:00+09:00" and booking["end"] == "2026-12-03T11:00:00+09:00"
     assert "/j/" in booking["join_url"]
-    assert len(month_file(data_dir)) == 1
+    assert len(month_file(client.application)) == 1
 
 
 def test_the_join_link_carries_nothing_personal(client):
@@ -45,7 +45,7 @@ def test_the_same_request_twice_gives_one_booking(client, data_dir):
     second = client.post("/api/v1/bookings", json=payload)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json == second.json
-    assert len(month_file(data_dir)) == 1
+    assert len(month_file(client.application)) == 1
 
 
 def test_a_different_request_with_a_used_booking_id_is_a_conflict(client, data_dir):
@@ -53,7 +53,7 @@ def test_a_different_request_with_a_used_booking_id_is_a_conflict(client, data_d
     client.post("/api/v1/bookings", json=payload)
     r = client.post("/api/v1/bookings", json=dict(payload, start="2026-12-03T11:00:00+09:00"))
     assert r.status_code == 409 and r.json["error"]["code"] == "booking_id_reused"
-    assert len(month_file(data_dir)) == 1
+    assert len(month_file(client.application)) == 1
 
 
 def test_the_third_visitor_for_two_rooms_is_told_the_slot_is_full(client, data_dir):
@@ -62,7 +62,7 @@ def test_the_third_visitor_for_two_rooms_is_told_the_slot_is_full(client, data_d
     r = book(client)
     assert r.status_code == 409
     assert r.json["error"] == {"code": "slot_full", "message": "That time is fully booked. Please choose another time."}
-    assert len(month_file(data_dir)) == 2
+    assert len(month_file(client.application)) == 2
 
 
 def test_the_calendar_shows_the_free_units_left(client):

@@ -15,7 +15,7 @@ from kiosk.services import office as office_service
 from tests.factories import NOW, make_payload
 from tests.kiosk_client import Kiosk
 
-pytestmark = pytest.mark.usefixtures("two_rooms")
+pytestmark = [pytest.mark.usefixtures("two_rooms"), pytest.mark.both_backends]
 
 
 def raw_post(url, body: bytes, **headers):

@@ -7,7 +7,7 @@ import pytest
 from app import create_app
 from tests.factories import NOW, make_payload
 
-pytestmark = pytest.mark.usefixtures("two_rooms")
+pytestmark = [pytest.mark.usefixtures("two_rooms"), pytest.mark.both_backends]
 
 
 def booked(client, **overrides):

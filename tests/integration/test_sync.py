@@ -1,4 +1,5 @@
 """POST /api/v1/sync against the live server and real files (sync.md)."""
+import pytest
 import threading
 from datetime import date, datetime, timedelta
 
@@ -10,6 +11,8 @@ from kiosk.services import office as office_service
 from tests.factories import NOW, make_payload
 from tests.kiosk_client import Kiosk
 from tests.live_api import bookable_starts, live_consent
+
+pytestmark = pytest.mark.both_backends
 
 
 def enroll(office, live_server, name="entrance"):
