@@ -1,6 +1,8 @@
 """Offices are isolated (X8): office A's staff session, kiosk token and join links get nothing of
 office B through any endpoint; each office's pages and API live under /o/<slug>/ (the default
 office's at the root as always)."""
+import json
+
 import pytest
 
 from kiosk.domain.offices import Office
@@ -85,3 +87,23 @@ def test_a_staff_member_of_one_office_gets_nothing_of_another_through_any_staff_
     for page in ("/o/sanda/staff/week", "/o/sanda/staff/settings", "/o/sanda/staff/audit", "/o/sanda/staff/stats"):
         assert 'data-mode="signin"' in client.get(page, base_url=ORIGIN).get_data(as_text=True), page
     assert client.get("/o/sanda/staff/export/day.csv?date=2026-12-03", base_url=ORIGIN).status_code == 401
+
+
+
+def test_the_prefecture_sees_every_offices_counts_and_no_personal_data(app, client, two_offices):
+    for start, number in (("2026-12-03T10:30:00+09:00", "28010-12345"), ("2026-12-03T11:00:00+09:00", "28010-12346")):
+        assert client.post("/api/v1/bookings", json=make_payload(start=start, name="伊丹 花子",
+                                                                  jobseeker_no=number)).status_code == 201
+    assert client.post("/o/sanda/api/v1/bookings", json=make_payload(name="三田 太郎", jobseeker_no="28010-67890",
+                                                                       language="vi")).status_code == 201
+    cli = app.test_cli_runner()
+    out = cli.invoke(args=["office", "stats", "--from", "2026-12-01", "--to", "2026-12-31", "--json"])
+    counts = {o["office"]: o for o in json.loads(out.output)["offices"]}
+    assert (counts["main"]["bookings"], counts["sanda"]["bookings"]) == (2, 1)
+    assert counts["sanda"]["languages"] == {"vi": 1} and counts["sanda"]["name"] == "ハローワーク三田"
+    for secret in ("伊丹 花子", "三田 太郎", "1234", "67890"):
+        assert secret not in out.output
+    assert [o["bookings"] for o in json.loads(cli.invoke(args=["office", "stats", "--json", "--from", "2027-01-01",
+                                                               "--to", "2027-01-31"]).output)["offices"]] == [0, 0]
+    refused = cli.invoke(args=["office", "stats", "--from", "2026-01-01", "--to", "2027-06-01"])
+    assert refused.exit_code != 0 and "at most a year" in refused.output
