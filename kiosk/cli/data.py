@@ -39,7 +39,7 @@ def data_export(dest, as_json):
 
 @data.command("import", help="Bring an export from SRC into an office that holds nothing yet (--office, else the export's).")
 @click.argument("src", type=click.Path(exists=True, file_okay=False))
-@click.option("--office", "slug", default=None, help="The office to create or fill (default: the exported office's).")
+@click.option("--office", "slug", default=None, metavar="SLUG", help="The office to create or fill (default: the exported office's).")
 @json_option
 @refusals
 def data_import(src, slug, as_json):

@@ -2,6 +2,7 @@
 import click
 from flask.cli import AppGroup
 
+from ..domain.offices import office_path
 from ..services import staff as staff_service
 from .common import _actor, _out, _state, json_option, refusals
 
@@ -22,6 +23,6 @@ def staff_setup_link(recover, as_json):
         token = staff_service.recover_link(s.store, s.now(), _actor(), recover)
     else:
         token = staff_service.setup_link(s.store, s.now(), _actor())
-    url = f"{base}/staff/setup/{token}"
+    url = f"{base}{office_path(s.store.office.slug, s.backend.default_slug)}/staff/setup/{token}"
     _out(as_json, {"url": url, "expires_in_minutes": 15},
          f"Open this link within 15 minutes, on the PC where the security key is plugged in:\n{url}")

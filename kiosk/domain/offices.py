@@ -22,3 +22,8 @@ def check_slug(slug: str) -> str:
     if not isinstance(slug, str) or not SLUG.match(slug):
         raise InvalidRequest(N_("An office's short name has 2 to 31 lowercase letters, digits or hyphens."))
     return slug
+
+
+def office_path(slug: str, default_slug: str) -> str:
+    """The path an office's pages live under: `` for the default office (its URLs are pinned), else `/o/<slug>`."""
+    return "" if slug == default_slug else f"/o/{slug}"

@@ -107,3 +107,12 @@ def test_the_prefecture_sees_every_offices_counts_and_no_personal_data(app, clie
                                                                "--to", "2027-01-31"]).output)["offices"]] == [0, 0]
     refused = cli.invoke(args=["office", "stats", "--from", "2026-01-01", "--to", "2027-06-01"])
     assert refused.exit_code != 0 and "at most a year" in refused.output
+
+
+def test_an_offices_first_admin_link_opens_under_that_offices_address(app, client, two_offices):
+    out = app.test_cli_runner().invoke(args=["staff", "setup-link", "--office", "sanda", "--json"])
+    url = json.loads(out.output)["url"]
+    path = "/" + url.split("/", 3)[3]
+    assert path.startswith("/o/sanda/staff/setup/")
+    assert client.get(path, base_url=ORIGIN).status_code == 200
+    assert client.get(path.removeprefix("/o/sanda"), base_url=ORIGIN).status_code == 410   # not a link of the default office
