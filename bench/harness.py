@@ -144,8 +144,10 @@ def _load_main(conn, url, kind, connections, seconds, starts, consent, first, he
     latencies, statuses = [], Counter()
     deadline = time.perf_counter() + seconds
 
-    def client():
-        c = Connection(url)
+    urls = url if isinstance(url, (list, tuple)) else [url]
+
+    def client(i):
+        c = Connection(urls[i % len(urls)])             # connections spread over the servers, as nginx does
         mine, seen = [], Counter()
         while time.perf_counter() < deadline:
             if kind == "booking":
@@ -163,7 +165,7 @@ def _load_main(conn, url, kind, connections, seconds, starts, consent, first, he
             latencies.extend(mine)
             statuses.update(seen)
 
-    threads = [threading.Thread(target=client) for _ in range(connections)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
@@ -173,7 +175,8 @@ def _load_main(conn, url, kind, connections, seconds, starts, consent, first, he
 
 
 def load(url, kind, connections, seconds, starts=(), consent=None, first=1, headers=None) -> dict:
-    """Run a load from a spawned process; {"rate", "ok", "statuses", "p50", "p99"} (2xx only count)."""
+    """Run a load from a spawned process; {"rate", "ok", "statuses", "p50", "p99"} (2xx only count).
+    `url` may be a list of servers: the connections are spread over them."""
     import multiprocessing as mp
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
@@ -196,13 +199,14 @@ def office_starts(rooms: int, days: int = 40) -> list:
     return [s.isoformat() for d in calendar.bookable_days(now, days) for s in calendar.slot_starts(d) for _ in range(rooms)]
 
 
-def add_rooms(data_dir: Path, rooms: int) -> None:
+def add_rooms(data_dir: Path | None, rooms: int, database_url: str = "") -> None:
     from datetime import datetime
     from kiosk.config import load_settings
     from kiosk.domain.calendar import TOKYO
     from kiosk.services.office import add_room
     from kiosk.storage import open_backend
-    backend = open_backend(load_settings({"KIOSK_DATA_DIR": str(data_dir)}, environ={}))
+    where = {"DATABASE_URL": database_url} if database_url else {"KIOSK_DATA_DIR": str(data_dir)}
+    backend = open_backend(load_settings(where, environ={}))
     now = datetime.now(TOKYO)
     with backend.office().transaction():
         for i in range(rooms):

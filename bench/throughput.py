@@ -7,13 +7,16 @@ another (never at once), each from a fresh, empty office of 60 rooms:
   sqlite      bench/baseline_sqlite.py, a minimal Flask + SQLite app (WAL, synchronous=FULL)
               taking the same request
   hello       the same Flask app's /healthz: what waitress + Flask cost with no storage at all
+  pg1, pg3    with --postgres: this app on PostgreSQL (a throwaway cluster, fsync on), one `python
+              app.py`, then three on the same database with the connections spread over them
 
 The load comes from a separate, spawned process: 1 keep-alive connection, then 8, for a few
 seconds each, the order alternating across repeats. Only 2xx answers count. Printed: requests
 per second, p50 and p99, and the ratios. Targets (issue 12): booking throughput >= 1.0x the SQLite
-baseline's; p99 at one connection <= 2x the baseline's.
+baseline's; p99 at one connection <= 2x the baseline's. With --postgres (issue 15): three app
+processes >= 1.4x one at 8 connections, and PostgreSQL / TinyDB printed as a ratio.
 
-Run from the repository root:  .venv/bin/python bench/throughput.py [--seconds 4] [--repeats 2] [--check]
+Run from the repository root:  .venv/bin/python bench/throughput.py [--seconds 4] [--repeats 2] [--postgres] [--check]
 """
 import argparse
 import shutil
@@ -27,23 +30,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.harness import add_rooms, baseline, consent_of, load, madoguchi, ms, office_starts  # noqa: E402
 
 ROOMS = 60
+CLUSTER = None
+
+
+def servers_for(kind: str, folder: Path) -> list:
+    if kind == "madoguchi":
+        add_rooms(folder / "data", ROOMS)
+        return [madoguchi(folder / "data")]
+    if kind in ("pg1", "pg3"):
+        database = CLUSTER.create_database()
+        add_rooms(None, ROOMS, database.app_url)
+        return [madoguchi(folder / f"data{i}", DATABASE_URL=database.app_url) for i in range(int(kind[2]))]
+    return [baseline(folder / "bookings.db", ROOMS)]
 
 
 def measure(kind: str, connections: int, seconds: float, starts) -> dict:
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
     try:
-        if kind == "madoguchi":
-            add_rooms(folder / "data", ROOMS)
-            server = madoguchi(folder / "data")
-        else:
-            server = baseline(folder / "bookings.db", ROOMS)
+        servers = servers_for(kind, folder)
         try:
-            consent = consent_of(server.url) if kind == "madoguchi" else {"terms": []}
+            urls = [s.url for s in servers]
+            consent = consent_of(urls[0]) if kind not in ("sqlite", "hello") else {"terms": []}
             what = "health" if kind == "hello" else "booking"
-            load(server.url, what, connections, 0.5, starts, consent, first=1)               # warm-up
-            return load(server.url, what, connections, seconds, starts, consent, first=100_000)
+            load(urls, what, connections, 0.5, starts, consent, first=1)               # warm-up
+            return load(urls, what, connections, seconds, starts, consent, first=100_000)
         finally:
-            server.stop()
+            for server in servers:
+                server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -52,12 +65,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL, with one and three app processes")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
+    global CLUSTER
+    if args.postgres:
+        from tests.postgres import Cluster
+        CLUSTER = Cluster(durable=True).start()
+    try:
+        return run(args)
+    finally:
+        if CLUSTER is not None:
+            CLUSTER.stop()
+
+
+def run(args) -> int:
     starts = office_starts(ROOMS)
     results = {}
+    kinds = ("madoguchi", "sqlite", "hello") + (("pg1", "pg3") if args.postgres else ())
     for repeat in range(args.repeats):
-        order = ("madoguchi", "sqlite", "hello") if repeat % 2 == 0 else ("hello", "sqlite", "madoguchi")
+        order = kinds if repeat % 2 == 0 else kinds[::-1]
         for connections in (1, 8):
             for kind in order:
                 r = measure(kind, connections, args.seconds, starts)
@@ -80,6 +107,13 @@ def main() -> int:
     p99 = summary[("madoguchi", 1)]["p99"] / summary[("sqlite", 1)]["p99"]
     print(f"booking p99 at 1 connection: madoguchi / sqlite = {p99:.2f}  (target <= 2.0)")
     ok &= p99 <= 2.0
+    if args.postgres:
+        for connections in (1, 8):
+            pg1, pg3 = summary[("pg1", connections)], summary[("pg3", connections)]
+            print(f"PostgreSQL, {connections} connection(s): 1 process / TinyDB = "
+                  f"{pg1['rate'] / summary[('madoguchi', connections)]['rate']:.2f}, 3 processes / 1 = "
+                  f"{pg3['rate'] / pg1['rate']:.2f}{'  (target >= 1.4)' if connections == 8 else ''}")
+        ok &= summary[("pg3", 8)]["rate"] / summary[("pg1", 8)]["rate"] >= 1.4
     print("PASS" if ok else "FAIL")
     return 0 if ok or not args.check else 1
 

@@ -74,7 +74,9 @@ class Database:
 
 
 class Cluster:
-    def __init__(self):
+    def __init__(self, durable: bool = False):
+        """`durable`: fsync on, as in production (the benchmarks); the tests run with it off."""
+        self.durable = durable
         self.bindir = binaries()
         self.root = Path(tempfile.mkdtemp(prefix="madoguchi-pg-"))
         self.data = self.root / "data"
@@ -102,8 +104,9 @@ class Cluster:
                   "--locale=C.UTF-8", "--no-sync")
         with open(self.data / "postgresql.conf", "a") as conf:
             conf.write(f"\nport = {self.port}\nunix_socket_directories = '{self.root}'\n"
-                       "listen_addresses = '127.0.0.1'\nmax_connections = 300\nfsync = off\n"
-                       "synchronous_commit = off\nfull_page_writes = off\nTimeZone = 'Asia/Tokyo'\n")
+                       "listen_addresses = '127.0.0.1'\nmax_connections = 300\nTimeZone = 'Asia/Tokyo'\n")
+            if not self.durable:
+                conf.write("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
         self._started = True
         atexit.register(self.stop)

@@ -21,6 +21,5 @@ def taken_rooms(store, day: date, now: datetime) -> dict:
 def taken_rooms_at(store, start: datetime, now: datetime) -> frozenset:
     """The rooms nobody else may book at one `start` (a booking needs only its own slot)."""
     day = tokyo(start).date()
-    taken = {room for at, room in store.booked_units(day) if at == start}
-    taken.update(lease.room for lease in held_leases(store, day, now) if lease.start == start)
-    return frozenset(taken)
+    held = {lease.room for lease in held_leases(store, day, now) if lease.start == start}
+    return store.booked_rooms_at(start) | held

@@ -62,6 +62,8 @@ class OfficeStore(Protocol):
         """The bookings of one slot (a booking's hot path: no sorting needed)."""
     def booked_units(self, day: date) -> list[tuple]:
         """(start, room) of every active booking of `day` that holds a room (availability)."""
+    def booked_rooms_at(self, start: datetime) -> frozenset[str]:
+        """The rooms active bookings hold at `start` (a booking's hot path: one slot, not a day)."""
     def bookings_between(self, first: date, last: date) -> Iterator[Booking]:
         """Every booking from `first` to `last` inclusive, day by day (statistics, exports)."""
     def bookings_for_event(self, event_id: str) -> list[Booking]: ...

@@ -82,6 +82,10 @@ class PgOfficeStore(Rows):
                f"AND room IS NOT NULL")
         return [(datetime.fromisoformat(start), room) for start, room in self._rows(sql, (day,))]
 
+    def booked_rooms_at(self, start: datetime) -> frozenset[str]:
+        sql = f"SELECT room FROM bookings WHERE office_id = %s AND start = %s AND {ACTIVE_SQL} AND room IS NOT NULL"
+        return frozenset(room for (room,) in self._rows(sql, (start,)))
+
     def bookings_between(self, first: date, last: date):
         for day in self.booking_days():
             if first <= day <= last:

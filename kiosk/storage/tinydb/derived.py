@@ -68,6 +68,12 @@ class DayBookings:
         """(start, room) of every active booking with a room."""
         return [(start, room) for start, room, active in self._index().values() if active and room]
 
+    def rooms_at(self, timestamp: float) -> frozenset:
+        """The rooms of the active bookings of one slot."""
+        units = self._index()
+        return frozenset(room for _, room, active in map(units.__getitem__, self._slots.get(timestamp, ()))
+                         if active and room)
+
     def changed(self, table: str, key: str, old, new, record=None) -> None:
         if self._units is None or table != "bookings":
             return

@@ -108,6 +108,12 @@ class TinyOfficeStore:
             return []
         return self._day(day).units()
 
+    def booked_rooms_at(self, start: datetime) -> frozenset[str]:
+        day = tokyo(start).date()
+        if day.isoformat() not in self._table("days"):
+            return frozenset()
+        return self._day(day).rooms_at(start.timestamp())
+
     def bookings_between(self, first: date, last: date):
         for day in self.booking_days():
             if first <= day <= last:
