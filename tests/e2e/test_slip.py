@@ -70,3 +70,78 @@ def test_the_printed_slip_is_at_most_200_mm_in_every_language(kiosk_with_leases,
         assert page.inner_text("#slip-reference") == "K7M4QX"
     print(f"slip heights ({variant}, mm):", heights)
     assert max(heights.values()) <= MAX_MM, heights
+
+
+# -- the reprinted slip of an event booking, in every language (issue 14 §2 and §3) -------------
+
+PHONE = "072-772-8609"
+# The event's title as staff enter it: Japanese and English, and here most other languages too.
+# やさしい日本語 has none of its own (the Japanese one is shown); Tagalog neither (English is).
+TITLES = {"ja": "応募書類の書き方セミナー", "en": "Seminar: writing your CV", "zh-Hans": "简历写作讲座",
+          "ko": "이력서 작성 세미나", "pt-BR": "Seminário: como escrever seu currículo",
+          "es": "Seminario: cómo escribir su currículum", "vi": "Hội thảo: cách viết sơ yếu lý lịch",
+          "ne": "सेमिनार: बायोडाटा लेख्ने तरिका", "id": "Seminar: menulis CV", "th": "สัมมนาการเขียนเรซูเม่"}
+SHOWN_TITLE = {**TITLES, "ja-easy": TITLES["ja"], "tl": TITLES["en"]}
+
+
+def bare(text: str) -> str:
+    """Letters, marks and digits only: pdftotext puts the spaces, line breaks and some punctuation of
+    mixed scripts where it likes (the colon of a Nepali title lands on a line of its own)."""
+    import unicodedata
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PZC")
+
+
+def printed_text(page, tmp_path, name) -> str:
+    """The slip printed to an 80 mm PDF, read back as text (poppler's pdftotext), bare."""
+    page.emulate_media(media="print")
+    pdf = tmp_path / f"{name}.pdf"
+    page.pdf(path=str(pdf), width="80mm", height="400mm", print_background=True)
+    page.emulate_media(media="screen")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return bare(text)
+
+
+@pytest.mark.parametrize("e2e_settings", [{"OFFICE_PHONE": PHONE, "RATE_LIMIT_CANCELS_PER_MINUTE": 0}])
+def test_a_reprinted_event_slip_holds_the_phone_the_reference_and_the_title_in_every_language(page, e2e_app, server, tmp_path):
+    """One visitor per language finds their event booking at the kiosk ("my booking") and prints
+    its slip again; the paper says how to call the office, the reference, and what the event is."""
+    import requests
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+    from kiosk.services import office as office_service
+    from tests.factories import make_payload
+    from tests.live_api import live_consent
+
+    office = e2e_app.extensions["madoguchi"]
+    start = (datetime.now(ZoneInfo("Asia/Tokyo")) + timedelta(days=9)).replace(hour=14, minute=0, second=0, microsecond=0)
+    event = office_service.add_event(office.store, office.now(), "test", "seminar", TITLES["ja"], start,
+                                     start + timedelta(hours=1), 20, "zoom", "845 0000 1111",
+                                     titles={k: v for k, v in TITLES.items() if k != "ja"})
+    consent = live_consent(server)
+    references = {}
+    for n, (lang, _) in enumerate(NATIVE_NAMES):
+        payload = make_payload(service="event", event_id=event.id, eligibility={}, consent=consent, language=lang,
+                               jobseeker_no=f"28010-{5000 + n:04d}", name=f"Visitor {n}")
+        del payload["start"], payload["meeting_app"]
+        answer = requests.post(f"{server}/api/v1/bookings", json=payload, timeout=10)
+        assert answer.status_code == 201, answer.text
+        references[lang] = answer.json()["booking"]["reference"]
+    enroll(page, e2e_app)
+    missing = {}
+    for n, (lang, label) in enumerate(NATIVE_NAMES):
+        page.click(f'#languages button:text-is("{label}")')
+        page.click("#mine-start")
+        page.fill("#mine-reference", references[lang])
+        page.fill("#mine-last4", f"{5000 + n:04d}")
+        page.click("#mine-find")
+        page.wait_for_selector('section[data-screen="mine-booking"]:not([hidden])')
+        assert SHOWN_TITLE[lang] in page.inner_text("#mine-list"), lang
+        page.click("#mine-reprint")
+        page.wait_for_selector('section[data-screen="slip"]:not([hidden])')
+        text = printed_text(page, tmp_path, f"reprint-{lang}")
+        wanted = {"phone": bare(PHONE), "reference": references[lang], "title": bare(SHOWN_TITLE[lang])}
+        missing.update({f"{lang}: {what}": value for what, value in wanted.items() if value not in text})
+        for back in ("#slip-back", "#mine-booking-back", "#mine-back"):
+            page.click(back)
+        page.wait_for_selector('section[data-screen="start"]:not([hidden])')
+    assert not missing, missing

@@ -6,6 +6,7 @@ import { CONFIRM_SECONDS, abandon, enqueue, uuid, waitForResult } from "./outbox
 import { reach } from "./reach.js";
 import { $, isPhone, session, show } from "./session.js";
 import { bookFromPhone } from "./phone.js";
+import { openMine } from "./mine.js";
 import { renderSlip } from "./slip.js";
 import { eventTitle, openTimeScreen, showNotBooked } from "./times.js";
 
@@ -33,6 +34,7 @@ export function openConfirm({ remember = true } = {}) {
     return [dt, dd];
   }));
   $("#confirm-error").textContent = "";
+  $("#existing-actions").hidden = true;
   $("#book").disabled = false;
   show("confirm", { remember });
 }
@@ -79,17 +81,24 @@ export async function refused(error) {
   }
   openConfirm({ remember: false });
   $("#confirm-error").textContent = error.message;
-  // The booking the visitor already holds, when the server names it (too_many_bookings).
+  // The booking the visitor already holds, when the server names it (too_many_bookings, and the
+  // name matched): when it is, and "my booking" for it right here, with the digits just typed.
   const existing = error.existing;
   if (existing && existing.start) {
     const when = `${formatDate(existing.start)} ${formatTime(existing.start)}${existing.reference ? ` (${existing.reference})` : ""}`;
     $("#confirm-error").append(document.createElement("br"), t("existing_booking", { when }));
+  }
+  $("#existing-actions").hidden = !(existing && existing.reference);
+  if (existing && existing.reference) {
+    const last4 = session.visit.details.jobseeker_no.replace(/\D/g, "").slice(-4);
+    $("#existing-open").onclick = () => openMine({ reference: existing.reference, last4 });
   }
 }
 
 function showSlip(unit, { offline = false } = {}) {
   renderSlip($("#slip"), unit, session.kioskState.office, session.visit.service,
              { offline, title: session.visit.event ? eventTitle(session.visit.event) : null });
+  $("#slip-back").hidden = true;               // a new booking is done: no way back to its check screen
   show("slip");
   printSlip();
 }

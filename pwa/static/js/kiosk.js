@@ -16,6 +16,7 @@ import { acceptTerms, openTerms } from "./terms.js";
 import { followReachability, openTimeScreen, renderDays } from "./times.js";
 import { book, printSlip } from "./booking.js";
 import { renderKeypad, submitDetails, watchFields } from "./details.js";
+import { wireMine } from "./mine.js";
 
 const STATE_REFRESH_MS = 5 * 60_000;
 const HEARTBEAT_MS = 30_000;          // a sync this often keeps the judgement of the server fresh (reach.js)
@@ -141,6 +142,7 @@ function wire() {
   $("#week-prev").addEventListener("click", () => { session.visit.week -= 1; renderDays(); });
   $("#week-next").addEventListener("click", () => { session.visit.week += 1; renderDays(); });
   $("#setup-form").addEventListener("submit", enroll);
+  wireMine();
   document.querySelectorAll("[data-text-size]").forEach((b) => b.addEventListener("click", () => setTextSize(b.dataset.textSize)));
   $("#contrast").addEventListener("click", (e) => {
     const on = document.documentElement.classList.toggle("contrast");
@@ -160,6 +162,7 @@ function printTestSlip() {
   start.setMinutes(0, 0, 0);
   renderSlip($("#slip"), { start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString(),
                            room_id: "000 0000 0000", meeting_app: "zoom" }, session.kioskState.office, "counseling");
+  $("#slip-back").hidden = true;
   show("slip", { remember: false });
   printSlip();
 }

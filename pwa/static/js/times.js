@@ -19,8 +19,11 @@ const REASONS = { weekend: "closed_weekend", holiday: "closed_holiday", year_end
  *  books through the API and says plainly when it could not: if it has a network. */
 export const serverAnswers = () => (isPhone() ? navigator.onLine : reach.reachable());
 
-/** An event's title in the visitor's language, when the server sends `titles` (else English, else `title`). */
-export const eventTitle = (event) => (event.titles && (event.titles[language()] || event.titles.en)) || event.title;
+/** An event's title in the visitor's language, when the server sends `titles` (else English, else `title`).
+ *  やさしい日本語 is Japanese: without its own title, the Japanese one (staff enter ja and en). */
+const TITLE_FALLBACK = { "ja-easy": "ja" };
+export const eventTitle = (event) => (event.titles && (event.titles[language()] || event.titles[TITLE_FALLBACK[language()]]
+                                                      || event.titles.en)) || event.title;
 
 export async function openTimeScreen() {
   $("#time-error").textContent = "";
