@@ -125,3 +125,20 @@ def test_a_top_up_that_needs_nothing_writes_nothing(store, one_room):
     with store.transaction():
         assert store.leases_of(kiosk.id) == before and store.audit_head() == head
     assert [l.id for l in again] == [l.id for l in first]
+
+
+def test_a_slots_booked_rooms_are_its_active_bookings_rooms_and_agree_with_the_days_units(store):
+    for n in (1, 2, 3):
+        office_service.add_room(store, NOW, "test", "zoom", f"845 0000 000{n}")
+    made = [create_booking(store, ctx(), make_payload(jobseeker_no=f"28010-0000{n}", start=start), NOW)[0]
+            for n, start in enumerate(("2026-12-03T10:30:00+09:00", "2026-12-03T10:30:00+09:00",
+                                       "2026-12-03T11:00:00+09:00"))]
+    with store.transaction():
+        store.save_booking(replace(made[1], status="cancelled"))
+    with store.transaction():
+        at_1030 = store.booked_rooms_at(made[0].start)
+        assert at_1030 == {made[0].room}
+        assert store.booked_rooms_at(made[2].start) == {made[2].room}
+        assert store.booked_rooms_at(made[2].start + timedelta(days=7)) == frozenset()
+        assert sorted(store.booked_units(made[0].start.date())) == sorted(
+            [(made[0].start, made[0].room), (made[2].start, made[2].room)])
