@@ -213,7 +213,8 @@ def document() -> dict:
                 "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 400}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "additionalProperties": False, "required": ["last4"],
-                    "properties": {"last4": {"type": "string", "maxLength": 8}}}}}},
+                    "properties": {"last4": {"type": "string", "maxLength": 8},
+                                   "language": {"type": "string", "enum": list(LANGUAGES)}}}}}},
                 "responses": {"200": _json({"type": "object", "required": ["booking"]}),
                               **_error_responses(400, 403, 404, 409, 429)}}},
             "/api/v1/office": {"get": {"summary": "The office's name, services and booking settings", "responses": {

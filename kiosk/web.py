@@ -20,9 +20,12 @@ def request_language() -> str:
     if lang:
         return lang
     for tag, _ in request.accept_languages:
-        tag = ALIASES.get(tag, tag)
+        tag = ALIASES.get(tag, tag).lower()
+        exact = next((code for code in LANGUAGES if tag == code.lower()), None)    # ja-easy before ja
+        if exact:
+            return exact
         for code in LANGUAGES:
-            if tag.lower() == code.lower() or tag.split("-")[0].lower() == code.split("-")[0].lower():
+            if tag.split("-")[0] == code.split("-")[0].lower():
                 return code
     return "ja"
 

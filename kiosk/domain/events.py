@@ -25,7 +25,10 @@ class Event(Record):
     titles: dict = field(default_factory=dict)   # language -> title; `title` is the Japanese one
 
     def title_in(self, lang: str) -> str:
-        """The title in `lang`, else English, else Japanese (staff enter ja and en at least)."""
+        """The title in `lang`, else English, else Japanese (staff enter ja and en at least);
+        やさしい日本語 falls back to the Japanese title, which its readers read."""
+        if lang == "ja-easy":
+            return self.titles.get(lang) or self.title
         return self.titles.get(lang) or self.titles.get("en") or self.title
 
     @property

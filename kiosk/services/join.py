@@ -37,6 +37,15 @@ def _digits(text) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", str(text)) if ch in "0123456789")
 
 
+def event_title(store, booking: Booking | None, lang: str) -> str | None:
+    """An event booking's event title in the visitor's language (Event.title_in's fallbacks)."""
+    if booking is None or not booking.event_id:
+        return None
+    with store.transaction():
+        event = store.event(booking.event_id)
+    return event.title_in(lang) if event else None
+
+
 def find_mine(store, reference, last4) -> Booking:
     """"My booking": the booking with this reference whose 求職番号 ends in these 4 digits. Anything
     else (no such reference, other digits, a purged booking) is the same refusal, so nothing is

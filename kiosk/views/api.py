@@ -4,18 +4,19 @@ from datetime import date
 
 from flask import Blueprint, g, jsonify, request
 
+from ..domain.bookings import normalize_reference
 from ..domain.calendar import tokyo
 from ..domain.errors import InvalidRequest, N_
 from ..domain.requests import LANGUAGES
 from ..openapi import BOOKING_CREATE, BOOKING_LOOKUP, document
 from ..schemas import Schema
-from ..domain.bookings import normalize_reference
 from ..services import join as join_service
 from ..services.availability import calendar_days, open_events
-from ..slips import qr_svg
 from ..services.bookings import booking_result, create_booking
 from ..services.policy import terms_in_force
+from ..slips import qr_svg
 from ..terms import titles
+from ..web import request_language
 from . import context, limit, office, policy, store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -135,7 +136,9 @@ def booking_lookup():
     limit("cancel_booking", f"ref:{normalize_reference(body['reference'])}")
     booking = join_service.find_mine(store(), body["reference"], body["last4"])
     result = booking_result(booking, context())
-    return jsonify({"booking": dict(result, slip_svg=qr_svg(result["join_url"]), end=booking.end.isoformat())})
+    title = join_service.event_title(store(), booking, request_language())
+    return jsonify({"booking": dict(result, slip_svg=qr_svg(result["join_url"]), end=booking.end.isoformat(),
+                                    **({"event_title": title} if title else {}))})
 
 
 @bp.get("/openapi.json")

@@ -65,14 +65,6 @@ def _claims(token: str) -> dict:
     return claims
 
 
-def _event_title(booking, lang: str) -> str | None:
-    """An event booking's event, in the visitor's language (English, then Japanese, if not)."""
-    if booking is None or not booking.event_id:
-        return None
-    with store().transaction():
-        event = store().event(booking.event_id)
-    return event.title_in(lang) if event else None
-
 
 @bp.get("/j/<token>")
 def join(token):
@@ -99,7 +91,7 @@ def join(token):
         "updated": office().now().isoformat(),
         "reference": booking.reference if booking else None,
         "phone": store().office.phone or None,
-        "title": _event_title(booking, lang),
+        "title": join_service.event_title(store(), booking, lang),
     }
     t = page_translator(STRINGS, lang)
     script_data = {"lang": lang, "token": token, "strings": {key: translate_raw(STRINGS[key], lang) for key in SCRIPT_STRINGS}}
@@ -172,6 +164,8 @@ def join_cancel(token):
     claims = _claims(token)
     limit("cancel")
     body = json_body()
+    if isinstance(body.get("language"), str) and body["language"] in LANGUAGES:
+        g.lang = body["language"]                # the page's language, which Accept-Language may not carry
     cancel_schema.check(body)
     limit("cancel_booking", claims["b"])     # per booking too: guessing 4 digits from many addresses
     booking = join_service.cancel(store(), claims, body["last4"], office().now())
@@ -184,7 +178,7 @@ def join_calendar(token):
     booking = join_service.booking_for(store(), claims)
     if booking is None:
         abort(404)
-    what = _event_title(booking, booking.language) or translate(STRINGS["service_" + booking.service], booking.language)
+    what = join_service.event_title(store(), booking, booking.language) or translate(STRINGS["service_" + booking.service], booking.language)
     title = f"{what} ({store().office.name})"           # a calendar holds other offices' appointments too
     page = f"{base_url().rstrip('/')}/j/{token}"
     content = join_service.ics(booking.booking_id, tokyo(booking.start), tokyo(booking.end), booking.room_id,

@@ -5,7 +5,8 @@ import icalendar
 import pytest
 
 from app import create_app
-from tests.factories import NOW, make_payload
+from kiosk.services import office as office_service
+from tests.factories import NOW, consent, make_payload
 
 pytestmark = [pytest.mark.usefixtures("two_rooms"), pytest.mark.both_backends]
 
@@ -129,3 +130,29 @@ def test_my_booking_takes_five_tries_an_hour_per_reference(client):
     codes = [client.post("/api/v1/bookings/lookup", json={"reference": booking["reference"], "last4": "1111"},
                          environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code for i in range(6)]
     assert codes == [404] * 5 + [429]
+
+
+def test_an_event_booking_found_by_its_reference_carries_its_title_in_the_visitors_language(client, office):
+    event = office_service.add_event(office.store, NOW, "test", "seminar", "面接対策セミナー", NOW + timedelta(days=8),
+                                     NOW + timedelta(days=8, hours=1), 5, "zoom", "84500002222",
+                                     titles={"en": "Interview seminar"})
+    payload = make_payload(service="event", event_id=event.id, jobseeker_no="28010-97531",
+                           consent=consent(services=("online-services",)))
+    payload.pop("start")
+    booking = client.post("/api/v1/bookings", json=payload).json["booking"]
+    titles = {lang: client.post("/api/v1/bookings/lookup", json={"reference": booking["reference"], "last4": "7531",
+                                                                 "language": lang}).json["booking"]["event_title"]
+              for lang in ("en", "vi", "ja", "ja-easy")}
+    assert titles == {"en": "Interview seminar", "vi": "Interview seminar", "ja": "面接対策セミナー",
+                      "ja-easy": "面接対策セミナー"}                  # やさしい日本語 reads the Japanese title
+
+
+def test_a_refused_cancel_answers_in_the_pages_language_even_as_yasashii_nihongo(client):
+    _, token = booked(client, jobseeker_no="28010-86420")
+    by_header = client.post(f"/api/v1/join/{token}/cancel", json={"last4": "0000"}, headers={"Accept-Language": "ja-easy"})
+    by_body = client.post(f"/api/v1/join/{token}/cancel", json={"last4": "0000", "language": "ja-easy"},
+                          headers={"Accept-Language": "en"})
+    in_japanese = client.post(f"/api/v1/join/{token}/cancel", json={"last4": "0000", "language": "ja"})
+    assert by_header.status_code == by_body.status_code == 403
+    assert by_header.json == by_body.json != in_japanese.json
+    assert "（" in by_header.json["error"]["message"]                 # 漢字（かんじ）: やさしい日本語 as plain text
