@@ -10,23 +10,18 @@ def purge_personal_data(store, policy, now: datetime) -> dict:
     """Purge name, 求職番号 and note from bookings whose day is RETENTION_DAYS or more ago (and
     from refused kiosk bookings received that long ago).
 
-    Days already purged are remembered (meta "purged_before"), so a daily run reads only the
-    days that came due since."""
+    One unit of work per day, each with its audit line and its progress (meta "purged_before"):
+    a first purge over years of history (or a shorter RETENTION_DAYS) never holds the store for
+    long, and a daily run reads only the days that came due since."""
     before = tokyo(now).date() - timedelta(days=policy.retention_days)
     cutoff = datetime.combine(before, datetime.min.time(), tokyo(now).tzinfo)
-    purged = letters = 0
     with store.transaction():
         done = store.meta("purged_before")
         start = date.fromisoformat(done) if done else None
-        for day in store.booking_days():
-            if day >= before:
-                break
-            if start and day < start:
-                continue
-            for booking in store.bookings_on(day):
-                if booking.name or booking.jobseeker_no or booking.note:
-                    store.save_booking(booking.purged(now))
-                    purged += 1
+        days = [day for day in store.booking_days() if day < before and (start is None or day >= start)]
+    purged = sum(_purge_day(store, day, now) for day in days)
+    with store.transaction():
+        letters = 0
         for letter in store.dead_letters():      # refused kiosk bookings hold the same fields
             if letter.received_at < cutoff and ("name" in letter.payload or "jobseeker_no" in letter.payload):
                 payload = {k: v for k, v in letter.payload.items() if k not in ("name", "jobseeker_no")}
@@ -35,7 +30,19 @@ def purge_personal_data(store, policy, now: datetime) -> dict:
         receipts = store.drop_receipts_before(cutoff) if start is None or start < before else 0
         store.drop_sessions_before(now - timedelta(days=2))
         store.set_meta("purged_before", before.isoformat())
-        if purged or letters:
-            store.audit(now, "retention", "retention.purge", bookings=purged, dead_letters=letters,
-                        before=before.isoformat())
+        if letters:
+            store.audit(now, "retention", "retention.purge", dead_letters=letters, before=before.isoformat())
     return {"purged": purged, "dead_letters": letters, "receipts": receipts, "before": before.isoformat()}
+
+
+def _purge_day(store, day: date, now: datetime) -> int:
+    with store.transaction():
+        purged = 0
+        for booking in store.bookings_on(day):
+            if booking.name or booking.jobseeker_no or booking.note:
+                store.save_booking(booking.purged(now))
+                purged += 1
+        store.set_meta("purged_before", (day + timedelta(days=1)).isoformat())
+        if purged:
+            store.audit(now, "retention", "retention.purge", bookings=purged, day=day.isoformat())
+    return purged
