@@ -31,3 +31,14 @@ def test_personal_fields_go_after_the_retention_period_and_the_booking_stays(cli
     assert purge(runner)["purged"] == 0                    # already done: the next day's run reads only new days
     log = "".join(p.read_text() for p in data_dir.glob("offices/main/audit/*.jsonl"))
     assert "retention.purge" in log and runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_a_purge_over_many_days_takes_them_one_by_one_each_with_its_audit_line(client, runner, clock, data_dir):
+    for start, number in (("2026-12-03T10:30:00+09:00", "28010-31111"), ("2026-12-04T10:30:00+09:00", "28010-32222")):
+        assert client.post("/api/v1/bookings", json=make_payload(start=start, jobseeker_no=number)).status_code == 201
+    clock.now = NOW + timedelta(days=200)
+    assert purge(runner)["purged"] == 2
+    lines = [json.loads(line) for p in sorted(data_dir.glob("offices/main/audit/*.jsonl"))
+             for line in p.read_text().splitlines()]
+    purges = [line for line in lines if line.get("action") == "retention.purge"]
+    assert [(p["details"].get("day"), p["details"].get("bookings")) for p in purges] == [("2026-12-03", 1), ("2026-12-04", 1)]
