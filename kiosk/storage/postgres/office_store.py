@@ -18,6 +18,7 @@ from ...domain.staff import Challenge, Credential, StaffLink, StaffMember, Staff
 from ...domain.terms import PublishedTerms
 from ...domain.visitors import Restriction
 from ..errors import TransactionConflict
+from ..lookups import KioskLookups
 from .locks import lock_key
 from .rows import Rows
 from .tables import (BOOKINGS, CHALLENGES, CLOSURES, CREDENTIALS, DEAD_LETTERS, EVENTS, KIOSKS, LEASES, META,
@@ -27,7 +28,7 @@ BY_UNIT = """start, coalesce(room, '') COLLATE "C", booking_id"""
 ACTIVE_SQL = "status IN (" + ", ".join(f"'{s}'" for s in ACTIVE) + ")"
 
 
-class PgOfficeStore(Rows):
+class PgOfficeStore(Rows, KioskLookups):
     def __init__(self, transactions, office_id: int, office):
         super().__init__(transactions, office_id)
         self.office = office
@@ -217,15 +218,6 @@ class PgOfficeStore(Rows):
 
     def _kiosk_where(self, column: str, value) -> Kiosk | None:
         return self._first(KIOSKS, f"{column} = %s", (value,)) if value else None
-
-    def kiosk_named(self, name: str) -> Kiosk | None:
-        return self._kiosk_where("name", name)
-
-    def kiosk_with_token(self, token_hash: str) -> Kiosk | None:
-        return self._kiosk_where("token_hash", token_hash)
-
-    def kiosk_with_code(self, code_hash: str) -> Kiosk | None:
-        return self._kiosk_where("code_hash", code_hash)
 
     def save_kiosk(self, kiosk: Kiosk) -> None:
         self._save(KIOSKS, kiosk)

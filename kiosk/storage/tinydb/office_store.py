@@ -13,6 +13,7 @@ from ...domain.rooms import Room
 from ...domain.staff import Challenge, Credential, StaffLink, StaffMember, StaffSession
 from ...domain.terms import PublishedTerms
 from ...domain.visitors import Restriction
+from ..lookups import KioskLookups
 from .derived import DayBookings, Parsed
 from .layout import OfficeLayout
 
@@ -26,7 +27,7 @@ def _keyed(record, key: str) -> dict:
     return dict(record.to_record(), key=key)
 
 
-class TinyOfficeStore:
+class TinyOfficeStore(KioskLookups):
     def __init__(self, engine, office):
         self.engine = engine
         self.office = office
@@ -313,15 +314,6 @@ class TinyOfficeStore:
         if not value:
             return None
         return next((k for k in self._table("kiosks").values() if getattr(k, field) == value), None)
-
-    def kiosk_named(self, name: str) -> Kiosk | None:
-        return self._kiosk_where("name", name)
-
-    def kiosk_with_token(self, token_hash: str) -> Kiosk | None:
-        return self._kiosk_where("token_hash", token_hash)
-
-    def kiosk_with_code(self, code_hash: str) -> Kiosk | None:
-        return self._kiosk_where("code_hash", code_hash)
 
     def save_kiosk(self, kiosk: Kiosk) -> None:
         self._put(self.files.office, "kiosks", kiosk.id, kiosk.to_record())
