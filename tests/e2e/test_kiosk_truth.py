@@ -163,14 +163,15 @@ def test_the_events_screen_and_the_status_follow_the_network_within_a_second(pag
     walk_to_time(page, service="event")
     page.wait_for_selector("#events .choice")
     context.set_offline(True)
-    wait_until(page, "document.querySelector('#events-note') && !document.querySelector('#events .choice')", timeout=1000)
+    wait_until(page, "document.querySelector('#events-note') && !document.querySelector('#events .choice')"
+                     " && document.querySelector('#status').dataset.network === 'false'", timeout=1000)
     assert "オンラインのときにできます" in page.inner_text("#events")
     assert page.get_attribute("#status", "data-network") == "false" and "オフライン" in page.inner_text("#status")
     assert_accessible(page, "events, offline (ja)")
     shot(page, "kiosk-events-offline-ja")
     context.set_offline(False)
-    wait_until(page, "document.querySelector('#events .choice') !== null", timeout=1000)
-    assert page.get_attribute("#status", "data-online") == "true"
+    wait_until(page, "document.querySelector('#events .choice') !== null"
+                     " && document.querySelector('#status').dataset.online === 'true'", timeout=1000)
 
 
 def test_an_abandoned_op_sent_after_its_confirm_by_is_refused_and_books_nothing(page, context, e2e_app, server):
