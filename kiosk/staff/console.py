@@ -7,6 +7,8 @@ from ..domain.bookings import ATTENDED, CONFIRMED, NO_SHOW
 from ..domain.calendar import tokyo
 from ..domain.errors import DomainError
 from ..i18n import NATIVE_NAMES
+
+LANGUAGE_NAMES = dict(NATIVE_NAMES)
 from ..services import rules as rules_service
 from ..services.policy import all_terms_versions, office_calendar
 from ..services.week import week_units
@@ -60,7 +62,7 @@ def _actions(b) -> tuple:
 def _row(b) -> TodayRow:
     interpreter = (b.interpreter_language or "?") if b.needs_interpreter else None
     return TodayRow(b.booking_id, b.start.isoformat(), tokyo(b.start).strftime("%H:%M"), b.room, b.room_id, b.name,
-                    b.jobseeker_no, b.reference, b.service, b.language, NATIVE_NAMES.get(b.language, b.language),
+                    b.jobseeker_no, b.reference, b.service, b.language, LANGUAGE_NAMES.get(b.language, b.language),
                     interpreter, b.needs_assistant, b.status, b.status == CONFIRMED and b.checked_in_at is not None,
                     b.note, _actions(b))
 
@@ -119,9 +121,14 @@ def day_list(store, day: date, now: datetime) -> DayList:
 def free_starts(store, policy, monday: date, now: datetime) -> dict:
     """A week of counseling starts staff can move a booking to: a free room, and a start the
     calendar takes now (open day, a slot, before its cut-off, within the horizon)."""
-    calendar = office_calendar(store, policy)
+    with store.transaction():
+        calendar = office_calendar(store, policy)
+        return _free_starts(calendar, week_units(store, policy, monday, now), monday, now)
+
+
+def _free_starts(calendar, week, monday: date, now: datetime) -> dict:
     days = []
-    for day in week_units(store, policy, monday, now):
+    for day in week:
         starts = []
         for slot in day["slots"]:
             if not any(u["state"] == "free" for u in slot["units"]):
@@ -139,7 +146,8 @@ def free_starts(store, policy, monday: date, now: datetime) -> dict:
 
 def first_bookable_monday(store, policy, now: datetime) -> date:
     """The Monday of the first day a booking can be moved to (today's cut-off is usually past)."""
-    days = office_calendar(store, policy).bookable_days(now, 1)
+    with store.transaction():
+        days = office_calendar(store, policy).bookable_days(now, 1)
     first = days[0] if days else tokyo(now).date()
     return first - timedelta(days=first.weekday())
 
