@@ -11,7 +11,7 @@ from kiosk.domain.calendar import tokyo
 from kiosk.domain.staff import StaffMember
 from kiosk.services import kiosks as kiosk_service
 from kiosk.services.bookings import booking_result
-from tests.e2e.conftest import assert_accessible, plug_in_key, shot, sign_in_first_admin
+from tests.e2e.conftest import ARTIFACTS, assert_accessible, plug_in_key, shot, sign_in_first_admin
 from tests.factories import context as booking_context
 from tests.factories import jobseeker_no, make_booking
 
@@ -55,11 +55,11 @@ def today_at(app, hour, minute):
 
 
 def busy_morning(app) -> list:
-    """Twelve bookings today, two rooms, from 9:00; the sixth one starts now (it can check in)."""
+    """Twelve bookings today, two rooms, from 10:00; the sixth one starts now (it can check in)."""
     rooms = [("r1", "845 1111 0001"), ("r2", "845 1111 0002")]
     made = []
     for n, name in enumerate(NAMES):
-        start = today_at(app, 9, 0) + timedelta(minutes=30 * (n // 2))
+        start = today_at(app, 10, 0) + timedelta(minutes=30 * (n // 2))
         if n == 5:
             start = tokyo(office_of(app).now()).replace(second=0, microsecond=0)
         room, room_id = rooms[n % 2]
@@ -229,6 +229,8 @@ def test_the_day_list_prints_on_a4_with_office_date_print_time_and_a_tick_column
     console.pdf(path=str(pdf), format="A4", print_background=True)
     console.emulate_media(media="screen")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-singlefile", str(pdf), str(ARTIFACTS / "console-day-list-a4")], check=True)
     with office_of(e2e_app).store.transaction():
         office_name = office_of(e2e_app).store.office.name
     assert office_name in text and day in text and "印刷" in text and "確認" in text
