@@ -133,3 +133,23 @@ def test_the_printed_day_list_names_the_office_the_date_and_the_print_time(signe
     page = signed_in.get("/staff/print?date=2026-12-03", base_url=ORIGIN, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Day list 2026-12-03" in page and "Printed 2026-12-01 09:00" in page and "印刷 花子" in page
     assert 'class="tick"' in page
+
+
+def test_another_offices_console_links_and_scripts_stay_under_its_address(app, client):
+    from kiosk.domain.offices import Office
+    from tests.factories import NOW
+    import json
+    office = app.extensions["madoguchi"]
+    office.backend.save_office(Office(slug="sanda", name="ハローワーク三田", created_at=NOW))
+    url = json.loads(app.test_cli_runner().invoke(args=["staff", "setup-link", "--office", "sanda", "--json"]).output)["url"]
+    token = url.rsplit("/staff/setup/", 1)[1]
+    key = SoftAuthenticator()
+    answer = post(client, "/o/sanda/api/v1/staff/register/options", {"link": token, "name": "三田 管理者"})
+    credential = key.create(answer.json["options"], ORIGIN)
+    assert post(client, "/o/sanda/api/v1/staff/register/verify",
+                {"challenge_id": answer.json["challenge_id"], "credential": credential}).status_code == 201
+    page = client.get("/o/sanda/staff", base_url=ORIGIN).get_data(as_text=True)
+    assert 'data-office-base="/o/sanda"' in page and 'href="/o/sanda/staff/week"' in page
+    assert 'href="/o/sanda/staff/print?date=2026-12-01"' in page
+    assert get(client, "/o/sanda/api/v1/staff/today").status_code == 200
+    assert get(client, "/api/v1/staff/today").status_code == 401          # not a session of the default office

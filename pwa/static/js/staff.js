@@ -209,6 +209,7 @@ function wireToday() {
     }
   };
 
+  onClick("[data-resolve]", (b) => `/api/v1/staff/dead-letters/${encodeURIComponent(b.closest("tr").dataset.op)}/resolve`);
   render(JSON.parse(data.textContent));
   setInterval(refresh, POLL_MS);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
@@ -305,7 +306,6 @@ function wireTeam() {
 
 function wireKiosks() {
   onClick("[data-kiosk-action]", (b) => `/api/v1/staff/kiosks/${b.closest("tr").dataset.kiosk}/${b.dataset.kioskAction}`);
-  onClick("[data-resolve]", (b) => `/api/v1/staff/dead-letters/${encodeURIComponent(b.closest("tr").dataset.op)}/resolve`);
   $("#enroll-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
