@@ -270,3 +270,51 @@ def test_every_console_page_has_no_axe_violations(console, e2e_app, lang):
     console.goto(f"/staff/print?lang={lang}")
     console.wait_for_selector("body[data-ready]")
     assert_accessible(console, f"console print ({lang})")
+
+
+def test_a_note_and_another_room_are_set_from_the_rows_menu(console, e2e_app):
+    booking = busy_morning(e2e_app)[10]                               # 12:30 in room r1; r2 is taken then too
+    store = office_of(e2e_app).store
+    open_today(console)
+    menu_action(console, booking, "note")
+    console.wait_for_selector("#note-dialog[open]")
+    console.fill("#note-text", "車椅子で来所")
+    console.click('#note-dialog button[value="save"]')
+    row(console, booking).locator(".row-note").wait_for()
+    assert "車椅子で来所" in row(console, booking).inner_text()
+    menu_action(console, booking, "room")
+    console.wait_for_selector("#room-dialog[open]")
+    console.select_option("#room-select", "r2")
+    console.click('#room-dialog button[value="save"]')
+    error = console.locator(f'#today-rows tr[data-booking="{booking.booking_id}"] + tr.row-error')
+    error.wait_for()                                                  # r2 is booked at 12:30: refused beside the row
+    with store.transaction():
+        assert store.booking(booking.booking_id).room == "r1" and store.booking(booking.booking_id).note == "車椅子で来所"
+    free = busy_morning_free_slot(e2e_app)
+    menu_action(console, free, "room")
+    console.select_option("#room-select", "r2")
+    console.click('#room-dialog button[value="save"]')
+    console.wait_for_selector(f'#today-rows tr[data-booking="{free.booking_id}"] td:has-text("845 1111 0002")')
+
+
+def busy_morning_free_slot(app):
+    """A booking alone in its slot (15:00, room r1)."""
+    return save(app, make_booking(start=today_at(app, 15, 0), name="一人 枠", jobseeker_no=jobseeker_no(), room="r1",
+                                  room_id="845 1111 0001"))
+
+
+def test_a_visitor_look_up_shows_their_bookings_and_offers_lift_only_when_restricted(console, e2e_app):
+    booking = busy_morning(e2e_app)[0]
+    console.goto("/staff/visitors")
+    console.wait_for_selector("body[data-ready]")
+    console.fill('#visitor-form input[name="jobseeker_no"]', booking.jobseeker_no)
+    console.click("#visitor-form button[type=submit]")
+    console.wait_for_selector("#visitor-result:not([hidden])")
+    assert console.locator("#visitor-bookings li").count() == 1 and not console.is_visible("#lift")
+    console.fill('#restrict-form input[name="reason"]', "暴言")
+    console.fill('#restrict-form input[name="until"]', (tokyo(office_of(e2e_app).now()) + timedelta(days=30)).date().isoformat())
+    console.click('#restrict-form button[type=submit]')
+    console.wait_for_selector("#lift:not([hidden])")
+    assert "暴言" in console.inner_text("#visitor-restrictions")
+    assert_accessible(console, "console: a visitor looked up")
+    shot(console, "console-visitor-ja")
