@@ -193,4 +193,5 @@ STAFF_STRINGS = {
     "no_restriction": S_("No restriction."),
     "lifted": S_("lifted"),
     "no_bookings_visitor": S_("No bookings."),
+    "visitor_bookings": S_("Their bookings"),
 }

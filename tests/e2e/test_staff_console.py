@@ -102,6 +102,9 @@ def test_a_busy_morning_shows_eight_rows_above_the_fold_and_a_phone_check_in_tur
     assert visible >= 8, f"only {visible} rows above the fold"
     assert console.evaluate("() => Math.max(...[...document.querySelectorAll('#today-rows tr')].map((tr) => tr.getBoundingClientRect().height))") < 48
     shot(console, "console-today-busy-ja")
+    row(console, bookings[2]).locator("summary").click()               # the row's menu, open
+    console.screenshot(path=str(ARTIFACTS / "console-today-menu-ja.png"))
+    row(console, bookings[2]).locator("summary").click()
 
     waiting = bookings[5]
     assert "ready" not in (row(console, waiting).get_attribute("class") or "")
