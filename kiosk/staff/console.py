@@ -39,7 +39,9 @@ class TodayRow:
     actions: tuple = ()
 
     def as_json(self) -> dict:
+        """For the page's poll: no 求職番号 (the screen does not show it; the printed list does)."""
         found = asdict(self)
+        found.pop("jobseeker_no")
         found["actions"] = list(self.actions)
         return found
 
