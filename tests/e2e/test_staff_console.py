@@ -111,7 +111,7 @@ def test_a_busy_morning_shows_eight_rows_above_the_fold_and_a_phone_check_in_tur
     join_url = booking_result(waiting, booking_context(office_of(e2e_app), server))["join_url"]
     phone.goto(join_url)
     phone.click('form[action$="/checkin"] button')                 # "I'm ready", on the phone
-    phone.wait_for_load_state()
+    phone.wait_for_url("**m=checked_in**")
     assert stored(e2e_app, waiting.booking_id).checked_in_at is not None
     console.wait_for_selector(f'#today-rows tr.ready[data-booking="{waiting.booking_id}"]', timeout=30000)
 
