@@ -310,7 +310,7 @@ function wireKiosks() {
     event.preventDefault();
     try {
       const made = await post("/api/v1/staff/kiosks/enroll", { name: new FormData(event.currentTarget).get("name") });
-      const expires = new Date(made.expires_at).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+      const expires = made.expires_at.slice(11, 16);   // the office's time (Tokyo), whatever the PC's zone
       $("#enroll-code-text").textContent = made.code;
       $("#enroll-expiry").textContent = fill($("#enroll-code").dataset.expires, { time: expires });
       $("#enroll-qr").src = `data:image/svg+xml;base64,${btoa(made.qr_svg)}`;
