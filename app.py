@@ -14,7 +14,8 @@ from flask_babel import Babel
 from kiosk.cli import register_cli
 from kiosk.config import load_settings
 from kiosk.domain.calendar import TOKYO
-from kiosk.views import api, health, join, kiosk_api, pwa, staff, staff_settings
+from kiosk import staff
+from kiosk.views import api, health, join, kiosk_api, pwa
 from kiosk.views.errors import register_error_handlers
 from kiosk.web import FastJSON, Madoguchi, install_headers, install_offices, select_locale
 
@@ -84,7 +85,7 @@ def create_app(config=None) -> Flask:
     app.extensions["madoguchi"] = Lazy(settings, clock)
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(health.bp)
-    for blueprint in (api.bp, kiosk_api.bp, pwa.bp, join.bp, staff.bp, staff_settings.bp):
+    for blueprint in (api.bp, kiosk_api.bp, pwa.bp, join.bp, staff.bp):
         app.register_blueprint(blueprint)                                   # the default office, as always
         app.register_blueprint(blueprint, name=f"o_{blueprint.name}",        # any office: /o/<slug>/...
                                url_prefix="/o/<office>" + (blueprint.url_prefix or ""))

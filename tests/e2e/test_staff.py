@@ -14,7 +14,8 @@ def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page
     assert page.is_visible("#second-key")                      # one key only: the console nags
     assert_accessible(page, "staff console: today")
     shot(page, "staff-today-en")
-    for path, name in (("/staff/week", "week"), ("/staff/settings", "settings"), ("/staff/stats", "statistics"),
+    for path, name in (("/staff/week", "week"), ("/staff/visitors", "visitors"), ("/staff/kiosks", "kiosks"),
+                       ("/staff/team", "staff and keys"), ("/staff/settings", "settings"), ("/staff/stats", "statistics"),
                        ("/staff/audit", "audit log")):
         page.goto(path)
         assert_accessible(page, f"staff console: {name}")
@@ -60,7 +61,10 @@ def test_a_revoked_key_is_refused_at_sign_in(staff_page, e2e_app):
     swap_key(page)
     page.click("#add-key")
     page.wait_for_selector("#second-key", state="detached")
+    page.goto("/staff/team")
+    page.wait_for_selector("body[data-ready]")
     page.click('.cred:has-text("Key 2") [data-revoke]')            # the key in the port is revoked
+    page.click("#confirm-yes")                                      # once confirmed
     page.wait_for_selector('.cred:has-text("Key 2")', state="detached")
     page.click("#sign-out")
     page.wait_for_selector('body[data-mode="signin"][data-ready]')
@@ -72,6 +76,8 @@ def test_a_revoked_key_is_refused_at_sign_in(staff_page, e2e_app):
 
 def test_an_admin_invites_staff_who_register_their_own_key(staff_page, browser, server, e2e_app):
     sign_in_first_admin(staff_page, e2e_app)
+    staff_page.goto("/staff/team")
+    staff_page.wait_for_selector("body[data-ready]")
     staff_page.fill('#invite-form input[name="name"]', "Sato Staff")
     staff_page.click("#invite-form button[type=submit]")
     staff_page.wait_for_selector("#invite-link:not([hidden])")

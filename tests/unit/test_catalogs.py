@@ -105,15 +105,17 @@ def test_the_staff_catalogs_are_complete_in_japanese_and_english(lang):
 
 def test_the_staff_pages_use_only_known_staff_string_keys():
     from kiosk.staff_strings import STAFF_STRINGS
-    used = set()
-    for name in ("staff.html", "staff_week.html", "staff_settings.html", "kiosk.html"):
-        text = (ROOT / "pwa" / "templates" / name).read_text(encoding="utf-8")
+    from kiosk.staff.pages import SCRIPT_STRINGS
+    used = set(SCRIPT_STRINGS)
+    for path in [*sorted((ROOT / "pwa" / "templates" / "staff").glob("*.html")), ROOT / "pwa" / "templates" / "kiosk.html"]:
+        text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"""\bs(?:t|\.plain)?\(["']([a-z_0-9]+)["']""", text))
     from kiosk.domain.bookings import STATES
     from kiosk.domain.calendar import CUTOFF_POLICIES
     from kiosk.domain.events import EVENT_KINDS
     from kiosk.services.staff import ROLES
-    families = {"st_": STATES, "role_": ROLES, "kind_": EVENT_KINDS, "wd_": range(5),   # s("st_" + b.status) ...
+    from kiosk.staff.pages import PAGES
+    families = {"nav_": PAGES, "st_": STATES, "role_": ROLES, "kind_": EVENT_KINDS, "wd_": range(5),   # s("st_" + b.status) ...
                 "closed_": ("weekend", "holiday", "year_end", "closure"), "cutoff_": CUTOFF_POLICIES}
     prefixes = {key for key in used if key.endswith("_")}
     used = (used - prefixes) | {f"{p}{v}" for p, values in families.items() for v in values}

@@ -1,0 +1,1 @@
+"""One module per console page: its page and the JSON endpoints it calls."""

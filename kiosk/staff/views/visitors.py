@@ -1,0 +1,42 @@
+"""Visitors (C7, C11): look up a 求職番号 (in the POST body, never in a URL), strikes,
+restrictions and bookings; restrict with a reason; lift."""
+from flask import jsonify
+
+from ...services import office as office_service
+from ...views import forms, office, policy, store
+from .. import bp
+from ..auth import actor, body, console_page, staff_api
+from ..pages import render
+
+
+@bp.get("/staff/visitors")
+@console_page()
+def visitors():
+    return render("visitors")
+
+
+@bp.post("/api/v1/staff/visitors/lookup")
+@staff_api()
+def visitor_lookup():
+    """By POST, so a 求職番号 never appears in a URL or an access log."""
+    standing = office_service.visitor_standing(store(), policy(), str(body().get("jobseeker_no", "")), office().now())
+    standing["bookings"] = [{"start": b.start.isoformat(), "service": b.service, "status": b.status,
+                             "reference": b.reference} for b in standing["bookings"]]
+    return jsonify(standing)
+
+
+@bp.post("/api/v1/staff/visitors/restrict")
+@staff_api()
+def visitor_restrict():
+    until = forms.day(body(), "until")
+    office_service.restrict(store(), office().now(), actor(), office().secret, str(body().get("jobseeker_no", "")),
+                            forms.text(body(), "reason", 200, required=True), until)
+    return jsonify({"restricted": True}), 201
+
+
+@bp.post("/api/v1/staff/visitors/lift")
+@staff_api()
+def visitor_lift():
+    lifted = office_service.lift_restriction(store(), office().now(), actor(), office().secret,
+                                             str(body().get("jobseeker_no", "")))
+    return jsonify({"lifted": lifted})
