@@ -66,7 +66,7 @@ class Server:
 
 def madoguchi(data_dir: Path, **env) -> Server:
     return Server(["app.py"], {"KIOSK_DATA_DIR": data_dir, "DEMO": 0, "SECRET_KEY": "bench", "THREADS": 8,
-                               "RATE_LIMIT_BOOKINGS_PER_MINUTE": 0, "RATE_LIMIT_CANCELS_PER_MINUTE": 0, **env},
+                               "RATE_LIMIT_BOOKINGS_PER_MINUTE": 0, "RATE_LIMIT_CANCELS_PER_MINUTE": 0, "RATE_LIMIT_ENROLLMENTS_PER_MINUTE": 0, **env},
                   data_dir.parent / f"{data_dir.name}.log")
 
 

@@ -34,7 +34,7 @@ from bench import fleet  # noqa: E402
 from bench.harness import Connection, Server, consent_of, ms, percentile  # noqa: E402
 
 ENV = {"DEMO": 0, "SECRET_KEY": "bench", "THREADS": 8, "RATE_LIMIT_BOOKINGS_PER_MINUTE": 0,
-       "RATE_LIMIT_CANCELS_PER_MINUTE": 0}
+       "RATE_LIMIT_CANCELS_PER_MINUTE": 0, "RATE_LIMIT_ENROLLMENTS_PER_MINUTE": 0}
 UNITS_PER_DAY, LEASE_DAYS = 2, 5
 
 
@@ -51,7 +51,7 @@ def prepare(settings: dict, offices: list[dict]) -> list[dict]:
     from kiosk.services import office as office_service
     from kiosk.services.offices import add_office
     from kiosk.storage import open_backend
-    backend = open_backend(load_settings({k: str(v) for k, v in settings.items()}, environ={}))
+    backend = open_backend(load_settings(environ={k: str(v) for k, v in settings.items()}))
     now = datetime.now(TOKYO)
     try:
         for office in offices:

@@ -44,7 +44,7 @@ from bench.harness import ROOT, Connection, Server, consent_of, ms, percentile  
 
 ROOMS, TIMED, VISITORS_PER = 40, 200, 10
 ENV = {"DEMO": 0, "SECRET_KEY": "bench", "THREADS": 8, "RATE_LIMIT_BOOKINGS_PER_MINUTE": 0,
-       "RATE_LIMIT_CANCELS_PER_MINUTE": 0, "LEASE_UNITS_PER_DAY": 0,
+       "RATE_LIMIT_CANCELS_PER_MINUTE": 0, "RATE_LIMIT_ENROLLMENTS_PER_MINUTE": 0, "LEASE_UNITS_PER_DAY": 0,
        "RETENTION_DAYS": 20000}          # history kept with its 求職番号 (the worst case for a returning visitor)
 
 

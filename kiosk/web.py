@@ -60,7 +60,7 @@ def _default(obj):
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 # name -> (calls, per seconds): per client address unless the view keys it otherwise
-LIMITS = {"signin": (30, 60), "enroll": (10, 60), "cancel_booking": (5, 3600)}
+LIMITS = {"signin": (30, 60), "cancel_booking": (5, 3600)}
 
 
 @dataclass
@@ -76,7 +76,8 @@ class Madoguchi:
 
     def __post_init__(self):
         self.limits = {**LIMITS, "booking": (self.settings.RATE_LIMIT_BOOKINGS_PER_MINUTE, 60),
-                       "cancel": (self.settings.RATE_LIMIT_CANCELS_PER_MINUTE, 60), **self.limits}
+                       "cancel": (self.settings.RATE_LIMIT_CANCELS_PER_MINUTE, 60),
+                       "enroll": (self.settings.RATE_LIMIT_ENROLLMENTS_PER_MINUTE, 60), **self.limits}
 
     @property
     def store(self):
