@@ -106,7 +106,7 @@ def _serve(app, settings) -> None:
                        trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
                                               "x-forwarded-port"}, clear_untrusted_proxy_headers=True)
     server = waitress.server.create_server(app, host=settings.HOST, port=settings.PORT, threads=settings.THREADS,
-                                           ident="madoguchi", **proxies)
+                                           connection_limit=settings.CONNECTION_LIMIT, ident="madoguchi", **proxies)
 
     def stop(signum, frame):
         raise SystemExit(0)

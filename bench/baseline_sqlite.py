@@ -288,4 +288,4 @@ if __name__ == "__main__":
     import waitress
     setup()
     waitress.serve(app, host="127.0.0.1", port=int(os.environ["PORT"]), threads=int(os.environ.get("THREADS", "8")),
-                   ident="baseline")
+                   connection_limit=500, ident="baseline")   # as ours (CONNECTION_LIMIT)

@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 TOKYO = timezone(timedelta(hours=9))
@@ -100,10 +101,35 @@ def payload(consent: dict, start: str, n: int, lease: str | None = None) -> dict
     return body
 
 
-def kiosk(device: Device, base: str, token: str, consent, numbers: Numbers, deadline: float, rng, stats):
-    """One kiosk: a first sync for its leases, then one every 5-15 s until the deadline."""
+def sync_body(now, outbox, stats, leases) -> dict:
+    return {"schema": 1, "client_sent_at": now.isoformat(), "ops": outbox[:50],
+            "status": {"outbox": len(outbox), "dead_letters": stats["dead_letters"], "persisted": True,
+                       "app_version": "bench"},
+            "have_leases": [lid for lid, lease in leases.items() if lease.get("slip")], "slips_for": []}
+
+
+def kept_leases(answer, leases) -> dict:
+    """The kiosk's leases after an answer: the slips it already has are not kept twice."""
+    fresh = {}
+    for lease in answer.get("leases", []):
+        known = leases.get(lease["lease_unit_id"], {})
+        fresh[lease["lease_unit_id"]] = {**lease, "slip": known.get("slip") or "slip_svg" in lease}
+        fresh[lease["lease_unit_id"]].pop("slip_svg", None)
+    return fresh
+
+
+def first_sync(device: Device, token: str, stats) -> dict:
+    """A kiosk's first sync after its enrollment (its leases and their slips). An office enrolls its
+    kiosks one by one, so the fleet does these before the measured minutes, a few at a time."""
+    status, answer = device.request("first sync", "POST", "/api/v1/sync",
+                                    sync_body(datetime.now(TOKYO), [], stats, {}), {"Authorization": f"Bearer {token}"})
+    return kept_leases(answer, {}) if status == 200 and answer else {}
+
+
+def kiosk(device: Device, base: str, token: str, consent, numbers: Numbers, deadline: float, rng, stats, leases):
+    """One kiosk after its first sync: one every 5-15 s until the deadline."""
     auth = {"Authorization": f"Bearer {token}"}
-    leases, seq, outbox = {}, 0, []
+    seq, outbox = 0, []
     time.sleep(rng.uniform(0, SYNC_EVERY[0]))
     while time.perf_counter() < deadline:
         now = datetime.now(TOKYO)
@@ -119,12 +145,8 @@ def kiosk(device: Device, base: str, token: str, consent, numbers: Numbers, dead
             outbox.append({"op_id": str(uuid.uuid4()), "seq": seq, "type": "booking.create",
                            "created_at": now.isoformat(), "confirm_by": (now + timedelta(seconds=60)).isoformat(),
                            "payload": payload(consent, start, numbers.next())})
-        body = {"schema": 1, "client_sent_at": now.isoformat(), "ops": outbox[:50],
-                "status": {"outbox": len(outbox), "dead_letters": stats["dead_letters"], "persisted": True,
-                           "app_version": "bench"},
-                "have_leases": [lid for lid, lease in leases.items() if lease.get("slip")], "slips_for": []}
-        name = "sync+op" if outbox else ("sync" if seq or leases else "first sync")
-        status, answer = device.request(name, "POST", "/api/v1/sync", body, auth)
+        name = "sync+op" if outbox else "sync"
+        status, answer = device.request(name, "POST", "/api/v1/sync", sync_body(now, outbox, stats, leases), auth)
         if status == 200 and answer:
             for result in answer.get("results", []):
                 outbox = [op for op in outbox if op["op_id"] != result["op_id"]]
@@ -132,12 +154,7 @@ def kiosk(device: Device, base: str, token: str, consent, numbers: Numbers, dead
                 if result["status"] == "rejected":
                     stats["dead_letters"] += 1
                     stats[f"rejected:{result['error']['code']}"] += 1
-            fresh = {}
-            for lease in answer.get("leases", []):
-                known = leases.get(lease["lease_unit_id"], {})
-                fresh[lease["lease_unit_id"]] = {**lease, "slip": known.get("slip") or "slip_svg" in lease}
-                fresh[lease["lease_unit_id"]].pop("slip_svg", None)
-            leases = fresh
+            leases = kept_leases(answer, leases)
         time.sleep(rng.uniform(*SYNC_EVERY))
 
 
@@ -176,15 +193,17 @@ def run(urls, offices, seconds: float, first_number: int, seed: int = 1) -> dict
 
     numbers = Numbers(first_number)
     stats = Counter()
-    deadline = time.perf_counter() + seconds
     threads, devices = [], []
     rng_seed = random.Random(seed)
+    kiosks = [(office, token, Device(servers, record)) for office in offices for token in office["tokens"]]
+    with ThreadPoolExecutor(4) as pool:
+        first = list(pool.map(lambda k: first_sync(k[2], k[1], stats), kiosks))
+    deadline = time.perf_counter() + seconds
+    for (office, token, d), leases in zip(kiosks, first):
+        devices.append(d)
+        threads.append(threading.Thread(target=kiosk, args=(d, office["base"], token, office["consent"], numbers,
+                                                            deadline, random.Random(rng_seed.random()), stats, leases)))
     for office in offices:
-        for token in office["tokens"]:
-            d = Device(servers, record)
-            devices.append(d)
-            threads.append(threading.Thread(target=kiosk, args=(d, office["base"], token, office["consent"], numbers,
-                                                                deadline, random.Random(rng_seed.random()), stats)))
         for _ in range(office["phones"]):
             d = Device(servers, record)
             devices.append(d)

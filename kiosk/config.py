@@ -18,6 +18,7 @@ class Settings:
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     THREADS: int = 8
+    CONNECTION_LIMIT: int = 500
     SECRET_KEY: str = ""
     PUBLIC_BASE_URL: str = ""
     TRUST_PROXY: int = 0

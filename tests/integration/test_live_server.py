@@ -184,3 +184,22 @@ def test_a_stopped_server_has_written_everything_into_its_files(tmp_path):
     assert all(p.stat().st_size == 0 for p in (data_dir / "journal").glob("*.log"))
     day = booked["start"][:10]
     assert booked["booking_id"] in (data_dir / "offices/main/bookings" / day[:7] / f"{day}.json").read_text()
+
+
+def test_an_office_of_a_hundred_and_twenty_open_connections_is_still_answered(tmp_path):
+    """Every kiosk keeps its connection alive; waitress's own limit (100) left the 101st client waiting."""
+    import http.client
+    proc = start_server(tmp_path / "data", DEMO=0)
+    port = int(proc.url.rsplit(":", 1)[1])
+    kept = []
+    try:
+        for _ in range(120):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/healthz")
+            assert conn.getresponse().read()
+            kept.append(conn)   # answered and kept open, as a kiosk's connection is
+        assert requests.get(f"{proc.url}/healthz", timeout=10).status_code == 200
+    finally:
+        for conn in kept:
+            conn.close()
+        stop(proc)
