@@ -125,7 +125,7 @@ def columns(chart: Chart, width: int = 1040, height: int = 320) -> Markup:
             h = 0 if value is None else plot_h * value / axis_top
             parts.append(_bar(chart, s_index, c, value, x=x, y=round(top + plot_h - h, 1), width=round(bar_w - 2, 1),
                               height=round(h, 1)))
-            if value is not None and (value or len(chart.series) == 1):
+            if value is not None:
                 parts.append(_text(number(value, chart.unit), x=round(x + bar_w / 2 - 1, 1), y=round(top + plot_h - h - 4, 1),
                                    text_anchor="middle", fill=INK, font_size=11 if len(chart.series) > 1 else 13))
         for i, line in enumerate(_label_lines(label)):
@@ -135,9 +135,9 @@ def columns(chart: Chart, width: int = 1040, height: int = 320) -> Markup:
     return _svg(chart, width, height, "".join(parts))
 
 
-def bars(chart: Chart, width: int = 520) -> Markup:
+def bars(chart: Chart, width: int = 400) -> Markup:
     """Horizontal bars, one per category (a language, a service), the value after each bar."""
-    left, right, row, top = 150, 56, 34, 8
+    left, right, row, top = 120, 44, 34, 8
     height = top + row * max(len(chart.categories), 1) + 8
     values = [v for s in chart.series for v in s.values if v is not None]
     highest = max(values, default=0) or 1
@@ -148,9 +148,9 @@ def bars(chart: Chart, width: int = 520) -> Markup:
         value = s.values[c]
         y = top + row * c
         w = 0 if value is None else plot_w * value / highest
-        parts.append(_text(label, x=left - 8, y=y + 21, text_anchor="end", fill=INK, font_size=14))
+        parts.append(_text(label, x=left - 8, y=y + 22, text_anchor="end", fill=INK, font_size=15))
         parts.append(_bar(chart, 0, c, value, x=left, y=y + 5, width=round(w, 1), height=row - 10))
-        parts.append(_text(number(value, chart.unit), x=round(left + w + 6, 1), y=y + 21, fill=INK, font_size=14))
+        parts.append(_text(number(value, chart.unit), x=round(left + w + 6, 1), y=y + 22, fill=INK, font_size=15))
     parts.append(_el("line", x1=left, x2=left, y1=top, y2=height - 8, stroke=INK, stroke_width=1))
     return _svg(chart, width, height, "".join(parts))
 
