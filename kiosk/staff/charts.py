@@ -28,6 +28,7 @@ class Chart:
     unit: str = ""
     horizontal: bool = False
     category: str = ""           # what a category is ("Week", "Language"): the table's first header
+    empty: str = ""              # said across the chart when it has no number at all
 
     def rows(self) -> list[tuple]:
         """(category key, category label, value per series): the table's and the CSV's rows."""
@@ -132,6 +133,9 @@ def columns(chart: Chart, width: int = 1040, height: int = 320) -> Markup:
             parts.append(_text(line, x=round(left + band * c + band / 2, 1), y=top + plot_h + 18 + 15 * i,
                                text_anchor="middle", fill=INK, font_size=12))
     parts.append(_el("line", x1=left, x2=width - right, y1=top + plot_h, y2=top + plot_h, stroke=INK, stroke_width=1))
+    if not values and chart.empty:
+        parts.append(_text(chart.empty, x=left + plot_w / 2, y=top + plot_h / 2, text_anchor="middle", fill=MUTED,
+                           font_size=16, class_="chart-empty"))
     return _svg(chart, width, height, "".join(parts))
 
 

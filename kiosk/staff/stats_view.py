@@ -68,7 +68,7 @@ def charts(rows: list[dict], first: date, last: date, lang: str, s, language_nam
                       tuple(percent(r.get("attended", 0), h) for (_, r), h in zip(weeks, held))),
                Series("no_show_rate_percent", s.plain("no_show_rate"),
                       tuple(percent(r.get("no_show", 0), h) for (_, r), h in zip(weeks, held)))), unit="%",
-              category=s.plain("week")),
+              category=s.plain("week"), empty=s.plain("chart_rates_empty")),
         totals_chart("services", SERVICES, lambda k: s.plain(f"svc_{k}") if k in SERVICES else k, "service"),
         totals_chart("languages", languages, lambda k: language_names.get(k, k), "language"),
         totals_chart("channels", CHANNELS, lambda k: s.plain(f"ch_{k}") if k in CHANNELS + ("staff",) else k,

@@ -87,3 +87,9 @@ def test_the_charts_cover_every_week_of_the_period_and_rates_only_weeks_with_hel
 def test_a_charts_csv_has_a_header_then_its_rows():
     rows = stats_view.csv_rows(make_chart())
     assert rows == [["week_start", "label", "bookings"], ["2026-11-30", "11/30–12/4", 3], ["2026-12-07", "12/7–12/11", 0]]
+
+
+def test_a_chart_without_any_number_says_so_instead_of_an_empty_frame():
+    chart = make_chart(id="rates", unit="%", series=(Series("a", "Attended", (None, None)),), empty="Nothing yet")
+    assert ">Nothing yet</text>" in str(charts.render(chart))
+    assert "Nothing yet" not in str(charts.render(make_chart(empty="Nothing yet")))
