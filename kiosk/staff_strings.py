@@ -219,4 +219,5 @@ STAFF_STRINGS = {
     "audit_clear": S_("Show all"),
     "audit_none": S_("No entries match."),
     "chart_rates_empty": S_("No booking of this period has had its time yet."),
+    "this_week": S_("This week"),
 }

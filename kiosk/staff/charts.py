@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 COLOURS = ("#0b5cad", "#c2410c", "#1b6e2e", "#6b21a8", "#4a4a4a")   # 4.5:1 or more on white
-INK, LINE, MUTED = "#1a1a1a", "#b9c7d6", "#4a4a4a"
+INK, LINE, MUTED, SOFT = "#1a1a1a", "#b9c7d6", "#4a4a4a", "#eef4fb"
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class Chart:
     horizontal: bool = False
     category: str = ""           # what a category is ("Week", "Language"): the table's first header
     empty: str = ""              # said across the chart when it has no number at all
+    current: str | None = None   # the category to mark (this week), and its note under the axis
+    current_note: str = ""
 
     def rows(self) -> list[tuple]:
         """(category key, category label, value per series): the table's and the CSV's rows."""
@@ -104,7 +106,7 @@ def _bar(chart: Chart, s_index: int, c_index: int, value, **box) -> str:
 
 def columns(chart: Chart, width: int = 1040, height: int = 320) -> Markup:
     """Vertical bars, grouped by category (a week), one colour per series, the value above each bar."""
-    left, right, top, bottom = 52, 12, 34, 58
+    left, right, top, bottom = 52, 12, 46, 58
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in chart.series for v in s.values if v is not None]
     axis_top, step = (100, 25) if chart.unit == "%" else nice_top(max(values, default=0))
@@ -118,6 +120,14 @@ def columns(chart: Chart, width: int = 1040, height: int = 320) -> Markup:
         tick = tick + step
     band = plot_w / max(len(chart.categories), 1)
     bar_w = min(40, band * 0.8 / max(len(chart.series), 1))
+    keys = [key for key, _ in chart.categories]
+    if chart.current in keys:
+        x = round(left + band * keys.index(chart.current), 1)
+        parts.insert(0, _el("rect", class_="current-week", x=x, y=top - 36, width=round(band, 1), height=plot_h + 36 + 44,
+                            fill=SOFT))
+        if chart.current_note:
+            parts.append(_text(chart.current_note, x=round(x + band / 2, 1), y=top - 22, text_anchor="middle", fill=INK,
+                               font_size=12, font_weight="700"))
     for c, (key, label) in enumerate(chart.categories):
         x0 = left + band * c + (band - bar_w * len(chart.series)) / 2
         for s_index, s in enumerate(chart.series):

@@ -39,11 +39,15 @@ def percent(part: int, whole: int):
     return round(100 * part / whole) if whole else None
 
 
-def charts(rows: list[dict], first: date, last: date, lang: str, s, language_names: dict) -> list[Chart]:
-    """The five charts for weekly `rows` from `first` to `last`; `s.plain(key, **params)` translates."""
+def charts(rows: list[dict], first: date, last: date, lang: str, s, language_names: dict,
+           today: date | None = None) -> list[Chart]:
+    """The five charts for weekly `rows` from `first` to `last`, `today`'s week marked;
+    `s.plain(key, **params)` translates."""
     by_monday = {r["monday"]: r for r in rows}
     weeks = [(m, by_monday.get(m, {})) for m in mondays(first, last)]
     categories = tuple((m.isoformat(), week_label(m, lang)) for m, _ in weeks)
+    this_week = (today - timedelta(days=today.weekday())).isoformat() if today else None
+    marked = {"current": this_week, "current_note": s.plain("this_week")}
     period = {"first": day_label(first, lang), "last": day_label(last, lang)}
     counts = [r.get("bookings", 0) for _, r in weeks]
     held = [r.get("attended", 0) + r.get("no_show", 0) for _, r in weeks]
@@ -62,13 +66,14 @@ def charts(rows: list[dict], first: date, last: date, lang: str, s, language_nam
     languages = [k for k, _ in totals["languages"].most_common()]
     return [
         Chart("bookings", s.plain("chart_bookings"), s.plain("chart_bookings_desc", total=sum(counts), **period),
-              categories, (Series("bookings", s.plain("bookings"), tuple(counts)),), category=s.plain("week")),
+              categories, (Series("bookings", s.plain("bookings"), tuple(counts)),), category=s.plain("week"),
+              **marked),
         Chart("rates", s.plain("chart_rates"), s.plain("chart_rates_desc", **period), categories,
               (Series("attendance_rate_percent", s.plain("attendance_rate"),
                       tuple(percent(r.get("attended", 0), h) for (_, r), h in zip(weeks, held))),
                Series("no_show_rate_percent", s.plain("no_show_rate"),
                       tuple(percent(r.get("no_show", 0), h) for (_, r), h in zip(weeks, held)))), unit="%",
-              category=s.plain("week"), empty=s.plain("chart_rates_empty")),
+              category=s.plain("week"), empty=s.plain("chart_rates_empty"), **marked),
         totals_chart("services", SERVICES, lambda k: s.plain(f"svc_{k}") if k in SERVICES else k, "service"),
         totals_chart("languages", languages, lambda k: language_names.get(k, k), "language"),
         totals_chart("channels", CHANNELS, lambda k: s.plain(f"ch_{k}") if k in CHANNELS + ("staff",) else k,

@@ -93,3 +93,10 @@ def test_a_chart_without_any_number_says_so_instead_of_an_empty_frame():
     chart = make_chart(id="rates", unit="%", series=(Series("a", "Attended", (None, None)),), empty="Nothing yet")
     assert ">Nothing yet</text>" in str(charts.render(chart))
     assert "Nothing yet" not in str(charts.render(make_chart(empty="Nothing yet")))
+
+
+def test_this_week_is_marked_in_the_weekly_charts():
+    found = stats_view.charts([], date(2026, 11, 24), date(2026, 12, 8), "en", Translator(), {}, today=date(2026, 12, 2))
+    svg = str(charts.render(found[0]))
+    assert found[0].current == "2026-11-30" and 'class="current-week"' in svg and ">this_week</text>" in svg
+    assert found[1].current == "2026-11-30" and found[2].current is None

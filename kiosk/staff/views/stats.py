@@ -20,7 +20,8 @@ def _charts(lang: str) -> list:
     today = tokyo(office().now()).date()
     first, last = today - timedelta(weeks=12), today + timedelta(weeks=4)
     rows = stats_service.weekly(store(), first, last)
-    return stats_view.charts(rows, first, last, lang, page_translator(STAFF_STRINGS, lang, "staff"), dict(NATIVE_NAMES))
+    return stats_view.charts(rows, first, last, lang, page_translator(STAFF_STRINGS, lang, "staff"), dict(NATIVE_NAMES),
+                             today)
 
 
 @bp.get("/staff/stats")
