@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 from ..domain.bookings import ATTENDED, CONFIRMED, NO_SHOW
 from ..domain.calendar import tokyo
 from ..domain.errors import DomainError
-from ..i18n import NATIVE_NAMES
+from ..i18n import NATIVE_NAMES, translate
 
 LANGUAGE_NAMES = dict(NATIVE_NAMES)
 from ..services import rules as rules_service
+from . import audit_view
 from ..services.policy import all_terms_versions, office_calendar
 from ..services.week import week_units
 
@@ -221,9 +222,24 @@ def settings(store, policy, now: datetime) -> SettingsView:
 @dataclass(frozen=True)
 class AuditView:
     check: dict
-    entries: list
+    rows: list                   # audit_view.Row, newest first, filtered
+    filters: object              # audit_view.Filters
+    error: str | None            # why a filter could not be read; the log is then shown unfiltered
+    staff: list                  # (id, name) for the filter
+    actions: list                # (code, label) for the filter
 
 
-def audit(store, limit: int = 200) -> AuditView:
+def audit(store, args, lang: str) -> AuditView:
+    """The chain check and the entries that pass the GET filters (day, staff, action)."""
     with store.transaction():
-        return AuditView(store.verify_audit().as_dict(), store.audit_entries(limit=limit))
+        check = store.verify_audit().as_dict()
+        entries = store.audit_entries(limit=None)
+        staff_names = {m.id: m.name for m in store.staff_members()}
+        kiosk_names = {k.id: k.name for k in store.kiosks()}
+    error = None
+    try:
+        filters = audit_view.parse_filters(args, staff_names)
+    except audit_view.BadFilter as refused:
+        filters, error = audit_view.Filters(), translate(str(refused), lang, "staff")
+    return AuditView(check, audit_view.rows(entries, filters, staff_names, kiosk_names, lang), filters, error,
+                     sorted(staff_names.items(), key=lambda m: m[1]), audit_view.action_choices(lang))

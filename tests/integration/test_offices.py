@@ -87,6 +87,7 @@ def test_a_staff_member_of_one_office_gets_nothing_of_another_through_any_staff_
     for page in ("/o/sanda/staff/week", "/o/sanda/staff/settings", "/o/sanda/staff/audit", "/o/sanda/staff/stats"):
         assert 'data-mode="signin"' in client.get(page, base_url=ORIGIN).get_data(as_text=True), page
     assert client.get("/o/sanda/staff/export/day.csv?date=2026-12-03", base_url=ORIGIN).status_code == 401
+    assert client.get("/o/sanda/staff/stats/bookings.csv", base_url=ORIGIN).status_code == 401
 
 
 

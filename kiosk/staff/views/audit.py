@@ -1,11 +1,14 @@
-"""The audit log (admins): the last entries and the hash-chain check."""
+"""The audit log (admins): the chain check, then the entries by day, staff member or action."""
+from flask import request
+
 from ...views import store
 from .. import bp, console
 from ..auth import console_page
-from ..pages import render
+from ..pages import language, render
 
 
 @bp.get("/staff/audit")
 @console_page(role="admin")
 def audit_page():
-    return render("audit", view=console.audit(store()))
+    view = console.audit(store(), request.args, language())
+    return render("audit", status=400 if view.error else 200, view=view)
