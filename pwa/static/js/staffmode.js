@@ -6,6 +6,7 @@ import { count, getState, setState } from "./db.js";
 import { push } from "./outbox.js";
 import { $, reloadShell } from "./session.js";
 import { signIn, signOut } from "./webauthn.js";
+import { webauthnMessage } from "./webauthn_errors.js";
 
 const PRESS_MS = 3000;
 const IDLE_MS = 60_000;
@@ -50,7 +51,8 @@ async function signInHere(event) {
     $("#staff-panel").hidden = false;
     await renderPanel();
   } catch (err) {
-    $("#staff-mode-error").textContent = err.message;
+    // Never the browser's English ("Failed to fetch"): the dialog's language, the reason in words.
+    $("#staff-mode-error").textContent = webauthnMessage(err, $("#staff-dialog").lang, navigator.onLine);
   }
   keepAlive();
 }

@@ -7,8 +7,12 @@ export async function post(url, body) {
     method: "POST", body: JSON.stringify(body), credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-Madoguchi": "1" },
   });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(answer.error ? answer.error.message : String(response.status));
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    // The code and status let webauthn_errors.js say what went wrong in the page's language.
+    throw Object.assign(new Error(answer.error ? answer.error.message : String(response.status)),
+      { code: answer.error ? answer.error.code : undefined, status: response.status });
+  }
   return answer;
 }
 
