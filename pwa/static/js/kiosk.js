@@ -9,7 +9,7 @@ import { dropPending, sendPending } from "./phone.js";
 import { answer, changeAnswer, openQuestions, questionBack } from "./questions.js";
 import { reach } from "./reach.js";
 import { languages } from "./rules.js";
-import { renderSlip } from "./slip.js";
+import { renderTestSlip } from "./slip.js";
 import { wireStaffMode } from "./staffmode.js";
 import { $, back, claimWhenReady, device, isPhone, newVisit, refreshState, reloadShell, restart, session, show } from "./session.js";
 import { acceptTerms, openTerms } from "./terms.js";
@@ -156,12 +156,9 @@ function wire() {
   addEventListener("offline", renderPhoneQr);
 }
 
-/** Staff mode's printer check: a slip with no booking behind it, printed like a real one. */
+/** Staff mode's printer check: a slip marked TEST on screen and paper, with no booking behind it. */
 function printTestSlip() {
-  const start = new Date(Date.now() + 86_400_000);
-  start.setMinutes(0, 0, 0);
-  renderSlip($("#slip"), { start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString(),
-                           room_id: "000 0000 0000", meeting_app: "zoom" }, session.kioskState.office, "counseling");
+  renderTestSlip($("#slip"), session.kioskState.office);
   $("#slip-back").hidden = true;
   show("slip", { remember: false });
   printSlip();

@@ -29,6 +29,7 @@ function twice(key, params, tag = "p", attrs = {}, { inline = false } = {}) {
  *  reference?}). Short on purpose: the preparation checklist is on the page behind the QR code.
  *  `offline`: printed on a lease while the server does not answer; `title`: the event's. */
 export function renderSlip(container, unit, office, service, { offline = false, title = null } = {}) {
+  markTest(container, false);
   const lang = language();
   const when = `${formatTime(unit.start, lang)}–${formatTime(unit.end, lang)}`;
   // A phone has no printed slip: no QR, a link to the booking page instead (see the template).
@@ -55,5 +56,33 @@ export function renderSlip(container, unit, office, service, { offline = false, 
     twice("no_recording", {}, "p", { class: "slip-warning" }),
     twice("how_to_cancel", {}, "p", { class: "slip-small" }),
     ...optional(office.phone, () => twice("office_phone", { phone: office.phone }, "p", { class: "slip-small" }, { inline: true })),
+  );
+}
+
+/** The slip screen says whether it shows a test slip (the template and CSS swap its heading). */
+function markTest(container, test) {
+  const screen = container.closest("[data-screen]");
+  if (screen) screen.toggleAttribute("data-test", test);
+  container.classList.toggle("slip-test", test);
+}
+
+const band = () => el("p", { class: "slip-test-band", lang: "ja" }, "テスト印刷",
+  el("span", { class: "slip-test-en", lang: "en" }, "TEST"));
+
+/** Staff mode's printer check (staff read it; Japanese and English). Nothing on it is a booking:
+ *  no time to come, no room's meeting ID, no QR code, no reference; TEST above and below. */
+export function renderTestSlip(container, office, printedAt = new Date()) {
+  markTest(container, true);
+  container.replaceChildren(
+    band(),
+    el("p", { class: "slip-office", lang: "ja" }, office.name, el("span", { class: "ja-sub", lang: "en" }, office.name_en || "")),
+    el("h2", { id: "slip-heading", lang: "ja" }, "これは予約票ではありません",
+       el("span", { class: "ja-sub", lang: "en" }, "This is not a booking slip")),
+    el("p", { class: "slip-small", lang: "ja" }, "職員がプリンターの確認のために印刷しました。",
+       el("span", { class: "ja-sub", lang: "en" }, "Printed by staff to check the printer.")),
+    el("p", { class: "slip-label", lang: "ja" }, "印刷日時", el("span", { class: "ja-inline", lang: "en" }, "Printed")),
+    el("p", { class: "slip-time" }, `${formatDate(printedAt.toISOString(), "ja")} ${formatTime(printedAt.toISOString(), "ja")}`),
+    el("p", { class: "slip-room slip-test-room", lang: "en" }, "TEST"),
+    band(),
   );
 }
