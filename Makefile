@@ -45,9 +45,14 @@ translations: install
 	$(BIN)/pybabel -q compile -d translations
 	$(BIN)/pybabel -q compile -D staff -d translations
 
-bench: install-test
+bench: install-test system-packages
+	$(BIN)/python bench/throughput.py --postgres
+	$(BIN)/python bench/office_load.py --kiosks 20 --postgres
+	$(BIN)/python bench/office_load.py --kiosks 100 --phones 20 --postgres
+	$(BIN)/python bench/office_load.py --prefecture
+	$(BIN)/python bench/sync_replay.py
 	$(BIN)/python bench/storage_growth.py
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/kiosk_shell.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
