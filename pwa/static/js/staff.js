@@ -243,7 +243,7 @@ function pickTime(booking, s) {
   const dialog = $("#move-dialog");
   let chosen = null;
   let week = null;
-  $("#move-for").textContent = fill(s.move_for, { name: booking.name || "—", time: booking.time });
+  $("#move-for").textContent = booking ? fill(s.move_for, { name: booking.name || "—", time: booking.time }) : "";
   const show = async (from) => {
     $("#move-days").replaceChildren();
     try {
@@ -271,6 +271,7 @@ function pickTime(booking, s) {
         button.dataset.start = start.start;
         button.textContent = start.time;
         button.addEventListener("click", () => { chosen = start.start; dialog.close("chosen"); });
+        button.setAttribute("aria-label", `${title.textContent} ${start.time}`);
         section.append(button);
       }
       return section;
@@ -372,8 +373,50 @@ function wireVisitors() {
   });
 }
 
+// Book for a caller: the same free times as a move, then the kiosk's questions; the server decides.
+function wireCall() {
+  const form = $("#call-form");
+  if (!form) return;
+  const s = strings();
+  let start = null;
+  const bookingId = () => (form.dataset.bookingId ||= crypto.randomUUID());   // a retry is the same booking
+  $("#call-pick").addEventListener("click", async () => {
+    const chosen = await pickTime(null, s);
+    if (!chosen) return;
+    start = chosen;
+    $("#call-time").textContent = chosen.slice(0, 16).replace("T", " ");
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("#call-error").textContent = "";
+    if (!start) { $("#call-error").textContent = s.choose_time_first; $("#call-pick").focus(); return; }
+    const f = new FormData(form);
+    const on = (name) => f.get(name) === "on";
+    try {
+      const { booking } = await post("/api/v1/staff/bookings", {
+        booking_id: bookingId(), service: "counseling", start, name: f.get("name"), jobseeker_no: f.get("jobseeker_no"),
+        language: f.get("language"), meeting_app: f.get("meeting_app"), needs_interpreter: on("needs_interpreter"),
+        interpreter_language: f.get("interpreter_language"), needs_assistant: on("needs_assistant"),
+        eligibility: { registered: on("registered"), has_camera_device: on("has_camera_device"),
+          wants_continuous_counseling: on("wants_continuous_counseling") },
+        terms_read_out: on("terms_read_out"),
+      });
+      $("#call-done-time").textContent = booking.start.slice(0, 16).replace("T", " ");
+      $("#call-done-reference").textContent = booking.reference;
+      $("#call-done-room").textContent = booking.room_id || "—";
+      $("#call-slip").href = booking.slip_url;
+      form.hidden = true;
+      $("#call-done").hidden = false;
+      $("#call-done").focus();
+    } catch (err) {
+      $("#call-error").textContent = err.message;
+    }
+  });
+}
+
 wireSignIn();
 wireToday();
+wireCall();
 wireTeam();
 wireKiosks();
 wireSettings();
