@@ -356,10 +356,29 @@ function wireVisitors() {
   const lookUp = async (no) => {
     try { show(await post("/api/v1/staff/visitors/lookup", { jobseeker_no: no })); } catch (err) { topError(err.message); }
   };
-  $("#visitor-form")?.addEventListener("submit", (event) => {
+  // One visitor found: their standing; several (a name on a day): a choice; none: said so.
+  const found = (visitors) => {
+    $("#find-none").hidden = visitors.length > 0;
+    $("#find-matches").hidden = visitors.length < 2;
+    $("#visitor-result").hidden = true;
+    if (visitors.length === 1) show(visitors[0]);
+    $("#find-matches").replaceChildren(...(visitors.length > 1 ? visitors.map((v) => {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary small";
+      button.textContent = `${v.jobseeker_no} · ${v.bookings.find((b) => b.name)?.name || ""}`;
+      button.addEventListener("click", () => show(v));
+      li.append(button);
+      return li;
+    }) : []));
+  };
+  document.querySelectorAll("form[data-find]").forEach((form) => form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    lookUp(new FormData(event.currentTarget).get("jobseeker_no"));
-  });
+    topError("");
+    const body = Object.fromEntries(new FormData(form));
+    try { found((await post("/api/v1/staff/visitors/find", body)).visitors); } catch (err) { topError(err.message); }
+  }));
   $("#restrict-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
