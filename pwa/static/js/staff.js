@@ -1,6 +1,7 @@
 // The staff console: sign-in with security keys (WebAuthn), and each page's actions. The server
 // decides what a booking allows (its `actions`) and checks every request again; this script only
 // shows, asks for confirmation, and posts.
+import { failureMessage } from "./signinerrors.js";
 import { ceremony as run, post as postTo, supported } from "./webauthn.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -61,7 +62,7 @@ async function ceremony(optionsPath, verifyPath, body, extra = {}) {
     await run(BASE + optionsPath, BASE + verifyPath, body, extra);
     location.assign(`${BASE}/staff`);
   } catch (err) {
-    topError(err.message);
+    topError(failureMessage(err, strings()));
   } finally {
     $("#staff-working").hidden = true;
   }
@@ -71,10 +72,12 @@ function wireSignIn() {
   if (!supported()) topError($("#staff-messages").dataset.webauthnMissing);
   $("#sign-in-form")?.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (!$("#staff-name").value.trim()) { topError(strings().name_needed); $("#staff-name").focus(); return; }
     ceremony("/api/v1/staff/signin/options", "/api/v1/staff/signin/verify", { name: $("#staff-name").value });
   });
   $("#setup-form")?.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (!$("#staff-name").value.trim()) { topError(strings().name_needed); $("#staff-name").focus(); return; }
     ceremony("/api/v1/staff/register/options", "/api/v1/staff/register/verify",
       { link: event.currentTarget.dataset.link, name: $("#staff-name").value }, { key_name: $("#key-name").value });
   });
