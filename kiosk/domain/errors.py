@@ -244,3 +244,8 @@ class KioskUnknown(StaffError):
 class DeadLetterUnknown(StaffError):
     code, status = "dead_letter_unknown", 404
     message = S_("There is no such refused booking.")
+
+
+class TermsNotReadOut(StaffError):
+    code, status = "terms_not_read_out", 422
+    message = S_("Read the terms out to the caller and tick the box before booking.")

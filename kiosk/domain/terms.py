@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from .errors import ConsentMissing, TermsOutdated
+from .errors import ConsentMissing, TermsNotReadOut, TermsOutdated
 from .records import Record
 
 # Which documents a visitor accepts for each service.
@@ -94,3 +94,13 @@ class PublishedTerms(Record):
 
     def as_version(self) -> TermsVersion:
         return TermsVersion(self.doc, self.version, self.effective_from, self.texts, self.title)
+
+
+def read_out_consent(read_out, service: str, current: dict, now) -> dict:
+    """The consent a caller gives on the phone: staff read the Japanese terms in force out
+    (`read_out` is their tick); it names those versions, as a kiosk's consent does."""
+    if read_out is not True:
+        raise TermsNotReadOut()
+    return {"accepted_at": now.isoformat(),
+            "terms": [{"doc": doc, "version": current[doc].version, "sha256": current[doc].sha256("ja")}
+                      for doc in REQUIRED_DOCS[service] if doc in current]}

@@ -79,3 +79,9 @@ def storable(value, depth: int = 0):
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2 ** 63 - 1:
         return str(value)
     return value
+
+
+def name_key(name) -> str:
+    """A name as it is compared: NFKC (full-width letters and spaces), no spaces at all, case
+    folded; so 山田花子 finds 山田 花子 and 山田　花子."""
+    return "".join(unicodedata.normalize("NFKC", str(name or "")).split()).casefold()

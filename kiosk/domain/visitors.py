@@ -36,3 +36,15 @@ def check_may_book(restrictions, strike_count: int, threshold: int, now: datetim
         raise Restricted()
     if threshold and strike_count >= threshold:
         raise Restricted()
+
+
+def visitors_named(bookings, name: str) -> list[str]:
+    """The 求職番号 of the bookings whose name is `name` (compared by `name_key`: NFKC, spaces
+    ignored), in the order of the bookings, each once."""
+    from .text import name_key
+    wanted = name_key(name)
+    found = []
+    for b in bookings:
+        if wanted and b.jobseeker_no and name_key(b.name) == wanted and b.jobseeker_no not in found:
+            found.append(b.jobseeker_no)
+    return found

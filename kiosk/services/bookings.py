@@ -2,6 +2,7 @@
 import hashlib
 import json
 import secrets
+import uuid
 
 import orjson
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from ..domain.calendar import SLOT, tokyo
 from ..domain.decisions import Asker, BookingFacts, Moments, decide_booking
 from ..domain.errors import BookingIdReused, BookingNotFound, RoomUnavailable, SlotFull, TooManyBookings
 from ..domain.requests import BookingRequest, clean_name
+from ..domain.terms import read_out_consent
 from ..domain.rooms import assign_room
 from ..tokens import join_token
 from .policy import office_calendar, policy_of, terms_in_force
@@ -232,3 +234,30 @@ def add_note(store, booking_id: str, note: str, now: datetime, actor: str) -> Bo
 
 def check_in(store, booking_id: str, now: datetime, actor: str = "visitor") -> Booking:
     return change_booking(store, booking_id, lambda b: b.check_in(now), now, actor, "booking.checkin")
+
+
+STAFF_PHONE = "staff_phone"   # the channel of a booking staff took on the phone
+CALLER_FIELDS = ("booking_id", "start", "event_id", "name", "jobseeker_no", "language", "meeting_app",
+                 "needs_interpreter", "interpreter_language", "needs_assistant", "eligibility")
+
+
+def caller_payload(store, fields: dict, now: datetime) -> dict:
+    """A `booking.create` payload from the console's phone form: the terms in force, read out
+    to the caller (the tick in `fields`), are its consent."""
+    service = fields.get("service") or "counseling"
+    with store.transaction():
+        current = terms_in_force(store, now)
+    payload = {key: fields[key] for key in CALLER_FIELDS if fields.get(key) not in (None, "")}
+    payload.update(service=service, consent=read_out_consent(fields.get("terms_read_out"), service, current, now))
+    payload.setdefault("booking_id", str(uuid.uuid4()))
+    return payload
+
+
+def book_for_caller(store, ctx: Context, payload: dict, now: datetime, staff_id: str) -> tuple[Booking, bool]:
+    """Staff book for a visitor on the phone: the same use case and rules as any booking (cut-off,
+    one future booking, restrictions); consent and audit line name the staff member."""
+    with store.transaction():
+        existing = store.booking(payload["booking_id"])
+    if existing is not None and existing.channel == STAFF_PHONE and existing.consent.get("staff_id") == staff_id:
+        return existing, False     # the console sent its form again (a retry): the same booking
+    return create_booking(store, replace(ctx, asker=Asker(channel=STAFF_PHONE, staff_id=staff_id)), payload, now)

@@ -9,7 +9,8 @@ from ..domain.events import EVENT_KINDS, Event
 from ..domain.jobseeker import normalize_jobseeker_no
 from ..domain.rooms import MEETING_APPS, Room, normalize_meeting_id
 from ..domain.terms import PublishedTerms, sha256_text
-from ..domain.visitors import Restriction, strikes
+from ..domain.bookings import normalize_reference
+from ..domain.visitors import Restriction, strikes, visitors_named
 from .policy import all_terms_versions, visitor_ref
 
 
@@ -136,6 +137,23 @@ def visitor_standing(store, policy, jobseeker_no: str, now) -> dict:
                               in_force=r.in_force(now)) for r in restrictions],
         "bookings": history,
     }
+
+
+def find_visitors(store, policy, query: dict, now) -> list[dict]:
+    """Staff look a visitor up by a booking's reference, by 求職番号, or by name and a day: the
+    standing (strikes, restrictions, bookings) of each visitor found."""
+    if query.get("reference"):
+        with store.transaction():
+            booking = store.booking_by_reference(normalize_reference(query["reference"]))
+        numbers = [booking.jobseeker_no] if booking and booking.jobseeker_no else []
+    elif query.get("jobseeker_no"):
+        numbers = [query["jobseeker_no"]]
+    elif query.get("name") and query.get("day"):
+        with store.transaction():
+            numbers = visitors_named(store.bookings_on(query["day"]), query["name"])
+    else:
+        raise InvalidStaffRequest(S_("Give a reference, a job seeker number, or a name and a date."))
+    return [visitor_standing(store, policy, number, now) for number in numbers]
 
 
 def _next_weekday(day: date, weekday: int) -> date:

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from .retry import retried
+from ..domain.text import name_key
 from ..domain.errors import LinkUnusable, NotAllowed, SignInFailed, StaffSetupDone, UnknownStaff
 from ..domain.staff import (CHALLENGE_TTL, LINK_TTL, ROLES, Challenge, Credential, StaffLink, StaffMember,
                             StaffSession)
@@ -25,7 +26,7 @@ def clean_staff_name(raw) -> str:
 
 def _name_key(name: str) -> str:
     """Names compare without their spaces: 山田太郎 signs in as 山田 太郎."""
-    return "".join(clean_staff_name(name).split()).casefold()
+    return name_key(clean_staff_name(name))
 
 
 def find_staff(store, name) -> StaffMember | None:

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from .views import (audit, kiosks, settings, signin, stats, team, today, visitors, week)  # noqa: E402,F401  (routes)
+from .views import (audit, call, kiosks, settings, signin, stats, team, today, visitors, week)  # noqa: E402,F401  (routes)

@@ -5,12 +5,13 @@ from flask import g, render_template, request
 from ..i18n import page_translator
 from ..staff_strings import STAFF_STRINGS
 
-PAGES = ("today", "week", "visitors", "kiosks", "team", "settings", "audit", "stats")
+PAGES = ("today", "call", "week", "visitors", "kiosks", "team", "settings", "audit", "stats")
 ADMIN_PAGES = ("kiosks", "audit")
 SCRIPT_STRINGS = ("interpreter", "assistant", "svc_counseling", "svc_event", "checked_in", "st_confirmed", "st_attended",
                   "st_cancelled", "st_no_show", "mark_attended", "undo_attended", "more_actions", "cancel_booking",
                   "reschedule", "change_room", "note", "confirm_cancel", "move_for", "wd_0", "wd_1", "wd_2", "wd_3", "wd_4",
-                  "day_closed", "no_free_times", "lifted", "no_restriction", "no_bookings_visitor")
+                  "day_closed", "no_free_times", "lifted", "no_restriction", "no_bookings_visitor", "choose_time_first", "not_found", "name_needed",
+                  "wa_cancelled", "wa_invalid_state", "wa_security", "wa_aborted", "wa_offline", "wa_wrong_key", "wa_failed")
 
 
 def language() -> str:

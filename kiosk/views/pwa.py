@@ -16,7 +16,7 @@ from . import base_url, office, store
 bp = Blueprint("pwa", __name__)
 
 SHELL_FILES = ["css/kiosk.css", "js/base.js", "js/kiosk.js", "js/session.js", "js/db.js", "js/outbox.js", "js/i18n.js", "js/offer.js",
-               "js/slip.js", "js/join.js", "js/phone.js", "js/webauthn.js", "js/webauthn_errors.js", "js/staffmode.js", "js/queue.js", "js/reach.js",
+               "js/slip.js", "js/join.js", "js/phone.js", "js/webauthn.js", "js/signinerrors.js", "js/staffmode.js", "js/queue.js", "js/reach.js",
                "js/wire.js", "js/vendor/idb.js", "js/rules.js", "js/jobseeker.js", "js/terms.js", "js/questions.js", "js/times.js",
                "js/details.js", "js/booking.js", "js/idle.js", "js/mine.js", "js/reference.js", "icons/icon-192.png", "icons/icon-512.png"]
 SHELL_LANGUAGES = list(LANGUAGES)

@@ -20,9 +20,23 @@ def visitors():
 def visitor_lookup():
     """By POST, so a 求職番号 never appears in a URL or an access log."""
     standing = office_service.visitor_standing(store(), policy(), str(body().get("jobseeker_no", "")), office().now())
+    return jsonify(_as_json(standing))
+
+
+def _as_json(standing: dict) -> dict:
     standing["bookings"] = [{"start": b.start.isoformat(), "service": b.service, "status": b.status,
-                             "reference": b.reference} for b in standing["bookings"]]
-    return jsonify(standing)
+                             "reference": b.reference, "name": b.name} for b in standing["bookings"]]
+    return standing
+
+
+@bp.post("/api/v1/staff/visitors/find")
+@staff_api()
+def visitor_find():
+    """Find by reference, by 求職番号, or by name and date (all in the body, never in a URL)."""
+    query = {"reference": forms.text(body(), "reference", 20), "jobseeker_no": forms.text(body(), "jobseeker_no", 40),
+             "name": forms.text(body(), "name", 60), "day": forms.day(body(), "date") if body().get("date") else None}
+    found = office_service.find_visitors(store(), policy(), query, office().now())
+    return jsonify({"visitors": [_as_json(standing) for standing in found]})
 
 
 @bp.post("/api/v1/staff/visitors/restrict")

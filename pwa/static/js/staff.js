@@ -1,6 +1,7 @@
 // The staff console: sign-in with security keys (WebAuthn), and each page's actions. The server
 // decides what a booking allows (its `actions`) and checks every request again; this script only
 // shows, asks for confirmation, and posts.
+import { failureMessage } from "./signinerrors.js";
 import { ceremony as run, post as postTo, supported } from "./webauthn.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -61,7 +62,7 @@ async function ceremony(optionsPath, verifyPath, body, extra = {}) {
     await run(BASE + optionsPath, BASE + verifyPath, body, extra);
     location.assign(`${BASE}/staff`);
   } catch (err) {
-    topError(err.message);
+    topError(failureMessage(err, strings()));
   } finally {
     $("#staff-working").hidden = true;
   }
@@ -71,10 +72,12 @@ function wireSignIn() {
   if (!supported()) topError($("#staff-messages").dataset.webauthnMissing);
   $("#sign-in-form")?.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (!$("#staff-name").value.trim()) { topError(strings().name_needed); $("#staff-name").focus(); return; }
     ceremony("/api/v1/staff/signin/options", "/api/v1/staff/signin/verify", { name: $("#staff-name").value });
   });
   $("#setup-form")?.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (!$("#staff-name").value.trim()) { topError(strings().name_needed); $("#staff-name").focus(); return; }
     ceremony("/api/v1/staff/register/options", "/api/v1/staff/register/verify",
       { link: event.currentTarget.dataset.link, name: $("#staff-name").value }, { key_name: $("#key-name").value });
   });
@@ -243,7 +246,7 @@ function pickTime(booking, s) {
   const dialog = $("#move-dialog");
   let chosen = null;
   let week = null;
-  $("#move-for").textContent = fill(s.move_for, { name: booking.name || "—", time: booking.time });
+  $("#move-for").textContent = booking ? fill(s.move_for, { name: booking.name || "—", time: booking.time }) : "";
   const show = async (from) => {
     $("#move-days").replaceChildren();
     try {
@@ -271,6 +274,7 @@ function pickTime(booking, s) {
         button.dataset.start = start.start;
         button.textContent = start.time;
         button.addEventListener("click", () => { chosen = start.start; dialog.close("chosen"); });
+        button.setAttribute("aria-label", `${title.textContent} ${start.time}`);
         section.append(button);
       }
       return section;
@@ -355,10 +359,29 @@ function wireVisitors() {
   const lookUp = async (no) => {
     try { show(await post("/api/v1/staff/visitors/lookup", { jobseeker_no: no })); } catch (err) { topError(err.message); }
   };
-  $("#visitor-form")?.addEventListener("submit", (event) => {
+  // One visitor found: their standing; several (a name on a day): a choice; none: said so.
+  const found = (visitors) => {
+    $("#find-none").hidden = visitors.length > 0;
+    $("#find-matches").hidden = visitors.length < 2;
+    $("#visitor-result").hidden = true;
+    if (visitors.length === 1) show(visitors[0]);
+    $("#find-matches").replaceChildren(...(visitors.length > 1 ? visitors.map((v) => {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary small";
+      button.textContent = `${v.jobseeker_no} · ${v.bookings.find((b) => b.name)?.name || ""}`;
+      button.addEventListener("click", () => show(v));
+      li.append(button);
+      return li;
+    }) : []));
+  };
+  document.querySelectorAll("form[data-find]").forEach((form) => form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    lookUp(new FormData(event.currentTarget).get("jobseeker_no"));
-  });
+    topError("");
+    const body = Object.fromEntries(new FormData(form));
+    try { found((await post("/api/v1/staff/visitors/find", body)).visitors); } catch (err) { topError(err.message); }
+  }));
   $("#restrict-form")?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -372,8 +395,50 @@ function wireVisitors() {
   });
 }
 
+// Book for a caller: the same free times as a move, then the kiosk's questions; the server decides.
+function wireCall() {
+  const form = $("#call-form");
+  if (!form) return;
+  const s = strings();
+  let start = null;
+  const bookingId = () => (form.dataset.bookingId ||= crypto.randomUUID());   // a retry is the same booking
+  $("#call-pick").addEventListener("click", async () => {
+    const chosen = await pickTime(null, s);
+    if (!chosen) return;
+    start = chosen;
+    $("#call-time").textContent = chosen.slice(0, 16).replace("T", " ");
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("#call-error").textContent = "";
+    if (!start) { $("#call-error").textContent = s.choose_time_first; $("#call-pick").focus(); return; }
+    const f = new FormData(form);
+    const on = (name) => f.get(name) === "on";
+    try {
+      const { booking } = await post("/api/v1/staff/bookings", {
+        booking_id: bookingId(), service: "counseling", start, name: f.get("name"), jobseeker_no: f.get("jobseeker_no"),
+        language: f.get("language"), meeting_app: f.get("meeting_app"), needs_interpreter: on("needs_interpreter"),
+        interpreter_language: f.get("interpreter_language"), needs_assistant: on("needs_assistant"),
+        eligibility: { registered: on("registered"), has_camera_device: on("has_camera_device"),
+          wants_continuous_counseling: on("wants_continuous_counseling") },
+        terms_read_out: on("terms_read_out"),
+      });
+      $("#call-done-time").textContent = booking.start.slice(0, 16).replace("T", " ");
+      $("#call-done-reference").textContent = booking.reference;
+      $("#call-done-room").textContent = booking.room_id || "—";
+      $("#call-slip").href = booking.slip_url;
+      form.hidden = true;
+      $("#call-done").hidden = false;
+      $("#call-done").focus();
+    } catch (err) {
+      $("#call-error").textContent = err.message;
+    }
+  });
+}
+
 wireSignIn();
 wireToday();
+wireCall();
 wireTeam();
 wireKiosks();
 wireSettings();

@@ -5,8 +5,10 @@
 import { count, getState, setState } from "./db.js";
 import { push } from "./outbox.js";
 import { $, reloadShell } from "./session.js";
+import { failureMessage } from "./signinerrors.js";
 import { signIn, signOut } from "./webauthn.js";
-import { webauthnMessage } from "./webauthn_errors.js";
+
+const messages = () => JSON.parse($("#staff-mode-strings")?.textContent || "{}");
 
 const PRESS_MS = 3000;
 const IDLE_MS = 60_000;
@@ -45,14 +47,19 @@ function open() {
 async function signInHere(event) {
   event.preventDefault();
   $("#staff-mode-error").textContent = "";
+  if (!$("#staff-mode-name").value.trim()) {
+    $("#staff-mode-error").textContent = messages().name_needed;
+    $("#staff-mode-name").focus();
+    keepAlive();
+    return;
+  }
   try {
     await signIn($("#staff-mode-name").value);
     $("#staff-signin").hidden = true;
     $("#staff-panel").hidden = false;
     await renderPanel();
   } catch (err) {
-    // Never the browser's English ("Failed to fetch"): the dialog's language, the reason in words.
-    $("#staff-mode-error").textContent = webauthnMessage(err, $("#staff-dialog").lang, navigator.onLine);
+    $("#staff-mode-error").textContent = failureMessage(err, messages());
   }
   keepAlive();
 }

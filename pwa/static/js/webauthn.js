@@ -3,15 +3,21 @@
 
 /** POST JSON with the header the server requires of staff changes (CSRF). */
 export async function post(url, body) {
-  const response = await fetch(url, {
-    method: "POST", body: JSON.stringify(body), credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-Madoguchi": "1" },
-  });
-  const answer = await response.json().catch(() => ({}));
+  let response;
+  let answer;
+  try {
+    response = await fetch(url, {
+      method: "POST", body: JSON.stringify(body), credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Madoguchi": "1" },
+    });
+    answer = await response.json();
+  } catch (err) {
+    // No answer, or not ours (a proxy's error page): the server cannot be reached.
+    throw Object.assign(new Error(err.message), { offline: true });
+  }
   if (!response.ok) {
-    // The code and status let webauthn_errors.js say what went wrong in the page's language.
     throw Object.assign(new Error(answer.error ? answer.error.message : String(response.status)),
-      { code: answer.error ? answer.error.code : undefined, status: response.status });
+      { code: answer.error?.code, status: response.status });
   }
   return answer;
 }
