@@ -106,5 +106,5 @@ def test_a_sign_in_at_the_kiosk_while_the_server_is_unreachable_says_so_in_japan
     open_staff_mode(page)
     page.wait_for_selector("#staff-mode-error:not(:empty)")
     message = page.inner_text("#staff-mode-error")
-    assert "サーバーにつながりません" in message and "fetch" not in message.lower()
+    assert "サーバーに接続できません" in message and "fetch" not in message.lower()
     assert page.is_hidden("#staff-panel")
