@@ -232,4 +232,5 @@ STAFF_STRINGS = {
     "wa_offline": S_("The server cannot be reached. Check the network connection, then try again."),
     "wa_wrong_key": S_("This security key is not registered for that name. Check the name, or use your own key."),
     "wa_failed": S_("The security key did not work. Please try again."),
+    "test_slip_mark": S_("TEST PRINT: not a booking"),
 }

@@ -160,8 +160,10 @@ function wire() {
 function printTestSlip() {
   const start = new Date(Date.now() + 86_400_000);
   start.setMinutes(0, 0, 0);
+  // Marked TEST on paper and screen (staff mode's Japanese): no reference, no room, never a booking.
   renderSlip($("#slip"), { start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString(),
-                           room_id: "000 0000 0000", meeting_app: "zoom" }, session.kioskState.office, "counseling");
+                           room_id: "TEST", meeting_app: "zoom" }, session.kioskState.office, "counseling",
+             { testMark: $("#staff-print").dataset.mark || "TEST" });
   $("#slip-back").hidden = true;
   show("slip", { remember: false });
   printSlip();

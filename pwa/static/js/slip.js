@@ -28,7 +28,7 @@ function twice(key, params, tag = "p", attrs = {}, { inline = false } = {}) {
 /** Fill `container` with the slip for `unit` ({start, end, room_id, meeting_app, join_url, slip_svg,
  *  reference?}). Short on purpose: the preparation checklist is on the page behind the QR code.
  *  `offline`: printed on a lease while the server does not answer; `title`: the event's. */
-export function renderSlip(container, unit, office, service, { offline = false, title = null } = {}) {
+export function renderSlip(container, unit, office, service, { offline = false, title = null, testMark = null } = {}) {
   const lang = language();
   const when = `${formatTime(unit.start, lang)}–${formatTime(unit.end, lang)}`;
   // A phone has no printed slip: no QR, a link to the booking page instead (see the template).
@@ -36,7 +36,11 @@ export function renderSlip(container, unit, office, service, { offline = false, 
     ? el("img", { class: "qr", alt: plain(t("slip_qr_alt")), src: `data:image/svg+xml;base64,${btoa(unit.slip_svg)}` })
     : "";
   const optional = (test, make) => (test ? [make()] : []);
+  container.classList.toggle("slip-test", Boolean(testMark));
+  container.closest("[data-screen]")?.classList.toggle("slip-screen-test", Boolean(testMark));   // its heading too
+  const mark = () => el("p", { class: "slip-test-mark", lang: "ja" }, testMark);
   container.replaceChildren(
+    ...optional(testMark, mark),
     el("p", { class: "slip-office", lang: "ja" }, office.name, el("span", { class: "ja-sub", lang: "en" }, office.name_en)),
     twice(service === "event" ? "service_event" : "service_counseling", {}, "h2", { id: "slip-heading" }, { inline: true }),
     ...optional(title, () => el("p", { class: "slip-title" }, title)),
@@ -55,5 +59,6 @@ export function renderSlip(container, unit, office, service, { offline = false, 
     twice("no_recording", {}, "p", { class: "slip-warning" }),
     twice("how_to_cancel", {}, "p", { class: "slip-small" }),
     ...optional(office.phone, () => twice("office_phone", { phone: office.phone }, "p", { class: "slip-small" }, { inline: true })),
+    ...optional(testMark, mark),
   );
 }
