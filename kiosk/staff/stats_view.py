@@ -9,6 +9,7 @@ from .charts import Chart, Series
 CHARTS = ("bookings", "rates", "services", "languages", "channels")
 SERVICES = ("counseling", "event")
 CHANNELS = ("kiosk", "phone")
+CHANNEL_LABELS = {"kiosk": "ch_kiosk", "phone": "ch_phone", "staff_phone": "ch_staff"}   # staff_phone: taken by staff on a call
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -76,7 +77,7 @@ def charts(rows: list[dict], first: date, last: date, lang: str, s, language_nam
               category=s.plain("week"), empty=s.plain("chart_rates_empty"), **marked),
         totals_chart("services", SERVICES, lambda k: s.plain(f"svc_{k}") if k in SERVICES else k, "service"),
         totals_chart("languages", languages, lambda k: language_names.get(k, k), "language"),
-        totals_chart("channels", CHANNELS, lambda k: s.plain(f"ch_{k}") if k in CHANNELS + ("staff",) else k,
+        totals_chart("channels", CHANNELS, lambda k: s.plain(CHANNEL_LABELS[k]) if k in CHANNEL_LABELS else k,
                      "booked_at"),
     ]
 

@@ -100,3 +100,10 @@ def test_this_week_is_marked_in_the_weekly_charts():
     svg = str(charts.render(found[0]))
     assert found[0].current == "2026-11-30" and 'class="current-week"' in svg and ">this_week</text>" in svg
     assert found[1].current == "2026-11-30" and found[2].current is None
+
+
+def test_bookings_staff_took_on_the_phone_are_their_own_labelled_channel():
+    rows = [{"monday": date(2026, 11, 30), "bookings": 3, "attended": 0, "no_show": 0, "cancelled": 0,
+             "languages": {"ja": 3}, "services": {"counseling": 3}, "channels": {"kiosk": 1, "staff_phone": 2}}]
+    found = {c.id: c for c in stats_view.charts(rows, date(2026, 11, 30), date(2026, 12, 4), "en", Translator(), {})}
+    assert ("staff_phone", "ch_staff", 2) in found["channels"].rows()
