@@ -108,3 +108,14 @@ def test_a_sign_in_at_the_kiosk_while_the_server_is_unreachable_says_so_in_japan
     message = page.inner_text("#staff-mode-error")
     assert "サーバーに接続できません" in message and "fetch" not in message.lower()
     assert page.is_hidden("#staff-panel")
+
+
+def test_the_staff_mode_sign_in_asks_for_a_missing_name_in_japanese_and_ignores_case_and_spaces(page, context, e2e_app):
+    admin_with_a_key(page, context, e2e_app)
+    enroll(page, e2e_app)
+    open_staff_mode(page, name="")                                 # no name: our Japanese message, no browser bubble
+    assert page.inner_text("#staff-mode-error") == "名前を入力してください。"
+    page.fill("#staff-mode-name", "yamadaadmin")                   # case and space ignored
+    page.click("#staff-mode-form button[type=submit]")
+    page.wait_for_selector("#staff-panel:not([hidden])")
+    assert_accessible(page, "kiosk staff mode, signed in")
