@@ -18,6 +18,8 @@ def test_a_remote_reset_from_the_console_sends_the_outbox_then_wipes_the_visitor
     assert outbox_count(page) == 1
 
     sign_in_first_admin(staff_page, e2e_app)                      # staff, on an office PC
+    staff_page.goto("/staff/kiosks")                              # the Kiosks page of the console
+    staff_page.wait_for_selector('body[data-mode="kiosks"][data-ready]')
     staff_page.click('tr[data-kiosk] [data-kiosk-action="reset"]')
     staff_page.wait_for_selector("tr[data-kiosk] .note")          # "reset waiting for the next sync"
     shot(staff_page, "staff-kiosk-reset-waiting-en")
