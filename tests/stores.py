@@ -29,3 +29,13 @@ def bookings_seen_by_another_process(app, day) -> list:
             return store.bookings_on(day)
     finally:
         backend.close()
+
+
+def saved_booking(app, **overrides):
+    """A booking (the factory's, with `overrides`) saved in the app's default office, as it stands."""
+    from tests.factories import make_booking
+    store = app.extensions["madoguchi"].store
+    booking = make_booking(**overrides)
+    with store.transaction():
+        store.save_booking(booking)
+    return booking

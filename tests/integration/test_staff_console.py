@@ -2,9 +2,9 @@
 rule: our header, a session, the role; refused requests change nothing."""
 import pytest
 
-from tests.factories import make_booking
 from tests.integration.test_staff_signin import (JSON, ORIGIN, admin_key, booked_today_or_later, post, register,  # noqa: F401
                                                  setup_token, signed_in)
+from tests.stores import saved_booking
 from tests.webauthn_authenticator import SoftAuthenticator
 
 pytestmark = pytest.mark.both_backends
@@ -22,14 +22,6 @@ def colleague_of(app, signed_in):
     return colleague
 
 
-def saved(app, **overrides):
-    store = app.extensions["madoguchi"].store
-    booking = make_booking(**overrides)
-    with store.transaction():
-        store.save_booking(booking)
-    return booking
-
-
 def status_of(app, booking_id):
     store = app.extensions["madoguchi"].store
     with store.transaction():
@@ -40,10 +32,10 @@ def status_of(app, booking_id):
 def test_todays_poll_lists_the_days_bookings_by_time_with_ready_visitors_and_their_actions(signed_in, app):
     from datetime import datetime
     from kiosk.domain.calendar import TOKYO
-    later = saved(app, start=datetime(2026, 12, 1, 11, 0, tzinfo=TOKYO), name="後 太郎")
-    early = saved(app, start=datetime(2026, 12, 1, 9, 30, tzinfo=TOKYO), name="先 花子",
+    later = saved_booking(app, start=datetime(2026, 12, 1, 11, 0, tzinfo=TOKYO), name="後 太郎")
+    early = saved_booking(app, start=datetime(2026, 12, 1, 9, 30, tzinfo=TOKYO), name="先 花子",
                   checked_in_at=datetime(2026, 12, 1, 9, 20, tzinfo=TOKYO))
-    saved(app, start=datetime(2026, 12, 2, 9, 30, tzinfo=TOKYO), name="明日 次郎")
+    saved_booking(app, start=datetime(2026, 12, 2, 9, 30, tzinfo=TOKYO), name="明日 次郎")
     day = get(signed_in, "/api/v1/staff/today").json
     assert day["date"] == "2026-12-01"
     assert [b["booking_id"] for b in day["bookings"]] == [early.booking_id, later.booking_id]
@@ -129,7 +121,7 @@ def test_every_console_page_marks_itself_current_in_the_navigation(signed_in):
 def test_the_printed_day_list_names_the_office_the_date_and_the_print_time(signed_in, app):
     from datetime import datetime
     from kiosk.domain.calendar import TOKYO
-    saved(app, start=datetime(2026, 12, 3, 10, 30, tzinfo=TOKYO), name="印刷 花子")
+    saved_booking(app, start=datetime(2026, 12, 3, 10, 30, tzinfo=TOKYO), name="印刷 花子")
     page = signed_in.get("/staff/print?date=2026-12-03", base_url=ORIGIN, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Day list 2026-12-03" in page and "Printed 2026-12-01 09:00" in page and "印刷 花子" in page
     assert 'class="tick"' in page

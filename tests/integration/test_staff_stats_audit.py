@@ -8,25 +8,17 @@ from datetime import datetime, timedelta
 import pytest
 
 from kiosk.domain.calendar import TOKYO
-from tests.factories import make_booking
 from tests.integration.test_staff_signin import ORIGIN, admin_key, signed_in  # noqa: F401
+from tests.stores import saved_booking
 
 pytestmark = pytest.mark.both_backends
 CHARTS = ("bookings", "rates", "services", "languages", "channels")
 
 
-def saved(app, **overrides):
-    store = app.extensions["madoguchi"].store
-    booking = make_booking(**overrides)
-    with store.transaction():
-        store.save_booking(booking)
-    return booking
-
-
 def some_weeks_of_bookings(app):
     first = datetime(2026, 11, 16, 10, 0, tzinfo=TOKYO)
     for n in range(7):
-        saved(app, start=first + timedelta(days=n * 3, minutes=30 * (n % 3)), status=("attended", "no_show", "confirmed")[n % 3],
+        saved_booking(app, start=first + timedelta(days=n * 3, minutes=30 * (n % 3)), status=("attended", "no_show", "confirmed")[n % 3],
               language="en" if n % 2 else "ja", channel="kiosk" if n % 3 else "phone",
               service="event" if n == 6 else "counseling")
 
