@@ -79,18 +79,25 @@ def phone(browser, server):
     assert not errors, errors
 
 
-@pytest.fixture
-def staff_page(browser, server):
-    context = browser.new_context(base_url=server, locale="en-US", viewport={"width": 1280, "height": 900})
+def page_with_a_key(context):
+    """A page of `context` with a virtual security key plugged in (`page.security_key`); the page's
+    script errors are collected in `page.script_errors`."""
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
     page.security_key = (cdp, plug_in_key(cdp))
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.script_errors = []
+    page.on("pageerror", lambda err: page.script_errors.append(str(err)))
+    return page
+
+
+@pytest.fixture
+def staff_page(browser, server):
+    context = browser.new_context(base_url=server, locale="en-US", viewport={"width": 1280, "height": 900})
+    page = page_with_a_key(context)
     yield page
     context.close()
-    assert not errors, errors
+    assert not page.script_errors, page.script_errors
 
 
 def plug_in_key(cdp) -> str:

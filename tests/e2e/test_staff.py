@@ -1,6 +1,6 @@
 """The staff console's sign-in in real Chromium, with its virtual authenticator over CDP
 (ctap2, usb, user verification): bootstrap link, register, sign out, sign in."""
-from tests.e2e.conftest import assert_accessible, plug_in_key, setup_token, shot, sign_in_first_admin, swap_key
+from tests.e2e.conftest import assert_accessible, page_with_a_key, setup_token, shot, sign_in_first_admin, swap_key
 
 
 def test_the_first_admin_registers_a_key_signs_out_and_signs_in_again(staff_page, e2e_app):
@@ -83,10 +83,7 @@ def test_an_admin_invites_staff_who_register_their_own_key(staff_page, browser, 
     staff_page.wait_for_selector("#invite-link:not([hidden])")
     link = staff_page.inner_text("#invite-link")
     colleague = browser.new_context(base_url=server, locale="ja-JP")     # the colleague's own PC and key
-    page = colleague.new_page()
-    cdp = colleague.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    plug_in_key(cdp)
+    page = page_with_a_key(colleague)
     page.goto(link)
     assert page.input_value("#staff-name") == "Sato Staff"            # the invitation names them
     page.click("#setup-form button[type=submit]")

@@ -11,7 +11,7 @@ from kiosk.domain.calendar import tokyo
 from kiosk.domain.staff import StaffMember
 from kiosk.services import kiosks as kiosk_service
 from kiosk.services.bookings import booking_result
-from tests.e2e.conftest import ARTIFACTS, assert_accessible, plug_in_key, shot, sign_in_first_admin
+from tests.e2e.conftest import ARTIFACTS, assert_accessible, page_with_a_key, shot, sign_in_first_admin
 from tests.factories import context as booking_context
 from tests.factories import jobseeker_no, make_booking
 
@@ -26,16 +26,11 @@ def console(browser, server, e2e_app):
     """An office PC: 1366x768, Japanese, a security key in the USB port; the first admin signed in."""
     ctx = browser.new_context(base_url=server, locale="ja-JP", viewport={"width": 1366, "height": 768},
                               timezone_id="Asia/Tokyo")
-    page = ctx.new_page()
-    cdp = ctx.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    page.security_key = (cdp, plug_in_key(cdp))
-    errors = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    page = page_with_a_key(ctx)
     sign_in_first_admin(page, e2e_app, name="山田 管理者")
     yield page
     ctx.close()
-    assert not errors, errors
+    assert not page.script_errors, page.script_errors
 
 
 def office_of(app):
