@@ -5,6 +5,7 @@ and slow what is measured); servers are measured one after another, never at the
 neither is the other's noise.
 """
 import http.client
+import itertools
 import json
 import os
 import socket
@@ -134,12 +135,13 @@ def booking_payloads(starts: list, consent: dict, first: int):
         n += 1
 
 
-def _load_main(conn, url, kind, connections, seconds, starts, consent, first, headers):
+def _load_main(conn, url, kind, connections, seconds, starts, consent, first, headers, paths):
     """In the load process: `connections` threads, each on its own keep-alive connection, for
     `seconds`; sends back (status counts, latencies in seconds)."""
     import threading
     from collections import Counter
     payloads = booking_payloads(starts, consent, first)
+    targets = itertools.cycle(paths)
     lock = threading.Lock()
     latencies, statuses = [], Counter()
     deadline = time.perf_counter() + seconds
@@ -153,8 +155,9 @@ def _load_main(conn, url, kind, connections, seconds, starts, consent, first, he
             if kind == "booking":
                 with lock:
                     body = next(payloads)
+                    path = next(targets)
                 t0 = time.perf_counter()
-                status, _ = c.request("POST", "/api/v1/bookings", body, headers)
+                status, _ = c.request("POST", path, body, headers)
             else:
                 t0 = time.perf_counter()
                 status, _ = c.request("GET", "/healthz")
@@ -174,14 +177,16 @@ def _load_main(conn, url, kind, connections, seconds, starts, consent, first, he
     conn.close()
 
 
-def load(url, kind, connections, seconds, starts=(), consent=None, first=1, headers=None) -> dict:
+def load(url, kind, connections, seconds, starts=(), consent=None, first=1, headers=None, offices=("",)) -> dict:
     """Run a load from a spawned process; {"rate", "ok", "statuses", "p50", "p99"} (2xx only count).
-    `url` may be a list of servers: the connections are spread over them."""
+    `url` may be a list of servers: the connections are spread over them. Bookings go to the
+    `offices` in turn ("" the default office's unprefixed API, else a slug: /o/<slug>/api/v1/...)."""
     import multiprocessing as mp
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
+    paths = [f"/o/{slug}/api/v1/bookings" if slug else "/api/v1/bookings" for slug in offices]
     proc = ctx.Process(target=_load_main, args=(child, url, kind, connections, seconds, list(starts), consent, first,
-                                                headers or {}))
+                                                headers or {}, paths))
     proc.start()
     statuses, latencies = parent.recv()
     proc.join()
@@ -199,19 +204,27 @@ def office_starts(rooms: int, days: int = 40) -> list:
     return [s.isoformat() for d in calendar.bookable_days(now, days) for s in calendar.slot_starts(d) for _ in range(rooms)]
 
 
-def add_rooms(data_dir: Path | None, rooms: int, database_url: str = "") -> None:
+def add_rooms(data_dir: Path | None, rooms: int, database_url: str = "", offices=("",)) -> None:
+    """`rooms` rooms in each of `offices` ("": the default office; a slug: a new office)."""
     from datetime import datetime
     from kiosk.config import load_settings
     from kiosk.domain.calendar import TOKYO
     from kiosk.services.office import add_room
+    from kiosk.services.offices import add_office
     from kiosk.storage import open_backend
     where = {"DATABASE_URL": database_url} if database_url else {"KIOSK_DATA_DIR": str(data_dir)}
     backend = open_backend(load_settings(where, environ={}))
     now = datetime.now(TOKYO)
-    with backend.office().transaction():
-        for i in range(rooms):
-            add_room(backend.office(), now, "bench", "zoom", f"8459{i:07d}")
-    backend.close()
+    try:
+        for slug in offices:
+            if slug:
+                add_office(backend, now, "bench", slug, f"ハローワーク {slug}")
+            store = backend.office(slug or None)
+            with store.transaction():
+                for i in range(rooms):
+                    add_room(store, now, "bench", "zoom", f"8459{i:07d}")
+    finally:
+        backend.close()
 
 
 def consent_of(url: str) -> dict:

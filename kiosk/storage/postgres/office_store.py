@@ -28,6 +28,12 @@ BY_UNIT = """start, coalesce(room, '') COLLATE "C", booking_id"""
 ACTIVE_SQL = "status IN (" + ", ".join(f"'{s}'" for s in ACTIVE) + ")"
 
 
+# The line and the new head in one statement (one round trip while the head is locked).
+APPEND_AUDIT = """WITH line AS (INSERT INTO audit_log (office_id, n, log, at, actor, action, line)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING office_id)
+UPDATE audit_heads SET anchor = %s WHERE office_id = (SELECT office_id FROM line)"""
+
+
 class PgOfficeStore(Rows, KioskLookups):
     def __init__(self, transactions, office_id: int, office):
         super().__init__(transactions, office_id)
@@ -331,10 +337,8 @@ class PgOfficeStore(Rows, KioskLookups):
         anchor = self._anchor(lock=True)
         entry = chain_entry(anchor["count"] + 1, anchor["head"], now, actor, action, details)
         log = f"{tokyo(now):%Y-%m}.jsonl"     # the monthly logs' names, as on TinyDB (the anchor names them)
-        self._rows("INSERT INTO audit_log (office_id, n, log, at, actor, action, line) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                   (entry["n"], log, now, actor, action, orjson.dumps(entry).decode()))
-        self._tx.rows(self.office_id, "UPDATE audit_heads SET anchor = %s WHERE office_id = %s",
-                      (Jsonb(anchored(anchor, log, entry)), self.office_id))
+        self._rows(APPEND_AUDIT, (entry["n"], log, now, actor, action, orjson.dumps(entry).decode(),
+                                  Jsonb(anchored(anchor, log, entry))))
         return entry
 
     def audit_entries(self, limit: int | None = None) -> list[dict]:
