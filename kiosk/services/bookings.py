@@ -141,11 +141,11 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, received_a
             return existing, False
         store.lock_visitor(req.jobseeker_no)
         policy = ctx.rules(store)
-        day = _unit_day(store, req)
+        day, reference = _unit_day(store, req), _reference(store)
         facts = booking_facts(store, req, policy, now, lambda: day is not None and store.lock_units(day))
         when = Moments(acted=now, received=received_at or now, client_created_at=client_created_at)
         try:
-            booking = decide_booking(req, facts, policy, ctx.asker, when, fingerprint, _reference(store))
+            booking = decide_booking(req, facts, policy, ctx.asker, when, fingerprint, reference)
         except TooManyBookings as err:
             _explain_existing(store, err, req)
             raise
