@@ -14,6 +14,7 @@ from kiosk.domain.errors import SlotFull
 from kiosk.services import office as office_service
 from kiosk.services.bookings import create_booking
 from kiosk.services.kiosks import authenticate
+from kiosk.storage.tinydb import engine as engine_module
 from kiosk.storage.tinydb.files import TinyFile
 from tests.contract.test_bookings import ctx
 from tests.factories import NOW, make_booking, make_payload
@@ -164,3 +165,29 @@ def test_opening_a_long_history_reads_none_of_it(data_dir):
     loaded = [name for name in fresh.engine._files if "/bookings/" in name]
     assert loaded == ["offices/main/bookings/2026-12/2026-12-03.json"]
     fresh.close()
+
+
+def test_a_cache_too_small_for_the_history_reads_files_again_and_loses_no_change(data_dir, monkeypatch):
+    """Clean files are let go over the cache's budget and read again; a file with changes not yet
+    checkpointed is never let go, whatever the budget."""
+    monkeypatch.setattr(engine_module, "CACHE_BYTES", 4096)
+    backend = open_backend(data_dir)
+    store = backend.office()
+    days = [date(2026, month, day) for month in range(1, 12) for day in (5, 15, 25)]
+    with store.transaction():
+        for n, day in enumerate(days):
+            store.save_booking(make_booking(booking_id=f"b-{n}", start=make_booking().start.replace(month=day.month, day=day.day)))
+    with store.transaction():                      # nothing written out yet: every file is still held
+        assert [store.booking(f"b-{n}").start.date() for n in range(len(days))] == days
+    backend.engine.checkpoint()
+    with store.transaction():
+        assert [len(store.bookings_on(day)) for day in days] == [1] * len(days)
+        store.save_booking(store.booking("b-0").cancel(NOW, "staff"))
+    assert len(backend.engine._lru) < len(days)    # clean files were let go...
+    with store.transaction():                      # ...and read again as they were
+        assert [store.booking(f"b-{n}").status for n in range(len(days))] == ["cancelled"] + ["confirmed"] * (len(days) - 1)
+    backend.close()
+    again = open_backend(data_dir)
+    with again.office().transaction():
+        assert again.office().booking("b-0").status == "cancelled" and len(again.office().bookings_on(days[-1])) == 1
+    again.close()

@@ -29,13 +29,13 @@ from pathlib import Path
 import orjson
 
 from ..errors import StorageUnavailable
-from .files import DataFile, encode_tables, fsync_dir, signature, write_all, write_atomically
+from .files import DataFile, encode, encode_tables, fsync_dir, signature, write_all, write_atomically
 from .journal import Journal, encode_commit
 from .locks import CheckpointLock, StorageLock
 
 log = logging.getLogger("madoguchi.storage")
 _thread_id = threading.get_ident
-CACHE_BYTES = 96 * 1024 * 1024     # clean files kept parsed in memory, by size (the rest is read again)
+CACHE_BYTES = 96 * 1024 * 1024     # clean files kept parsed in memory, by the memory they take (the rest is read again)
 CHECKPOINT_BYTES = 8 * 1024 * 1024  # a checkpoint once the journal is this large...
 CHECKPOINT_SECONDS = 120            # ...or its oldest line this old
 CHECKPOINT_WRITERS = 8              # files written (and fsynced) at once by a checkpoint
@@ -196,7 +196,7 @@ class Engine:
         old = data.entry(table, key)
         if doc is None and old is None:
             return
-        raw = orjson.dumps(doc) if doc is not None else None
+        raw = encode(doc) if doc is not None else None
         doc_id = old[0] if old else data.new_doc_id(table)
         self._apply(data, table, key, (doc_id, raw) if raw is not None else None, parsed)
         tx.undo.append(("put", name, table, key, old))
@@ -214,7 +214,7 @@ class Engine:
         return name in self._files or name in self._overlay or (self.dir / name).exists()
 
     def append_log(self, name: str, n: int, entry: dict) -> None:
-        self.append_log_raw(name, n, orjson.dumps(entry))
+        self.append_log_raw(name, n, encode(entry))
 
     def append_log_raw(self, name: str, n: int, raw: bytes) -> None:
         """A log line as given (its bytes are what its hash covers); `n` its place in the chain."""
@@ -404,14 +404,14 @@ class Engine:
     def _take(self, record: dict) -> None:
         """A journal line written by another process (or before a crash): apply or keep it."""
         for name, table, key, doc_id, doc in record.get("c", ()):
-            raw = orjson.dumps(doc) if doc is not None else None
+            raw = encode(doc) if doc is not None else None
             data = self._files.get(name)
             if data is not None:
                 self._apply(data, table, key, (doc_id, raw) if raw is not None else None)
             else:
                 self._overlay.setdefault(name, []).append((table, key, doc_id, raw))
         for name, n, entry in record.get("a", ()):
-            self._log(name).pending.append((n, orjson.dumps(entry)))
+            self._log(name).pending.append((n, encode(entry)))
 
     def _catch_up(self) -> None:
         numbers = self.journal.numbers()

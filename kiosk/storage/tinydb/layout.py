@@ -21,6 +21,7 @@ the key's SHA-1 (4,096 each), so a lookup reads one small file however long the 
 import hashlib
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 FORMAT = "madoguchi-tinydb 2"
 REGISTRY = "offices.json"
@@ -33,8 +34,7 @@ KEYS = {"rooms": "id", "closures": "day", "events": "id", "terms": "key", "restr
 
 
 def key_of(table: str):
-    field = KEYS[table]
-    return lambda doc: doc[field]
+    return itemgetter(KEYS[table])
 
 
 @lru_cache(maxsize=4096)
