@@ -81,16 +81,17 @@ def _reference(store) -> str:
             return reference
 
 
-def booking_facts(store, req: BookingRequest, policy, now: datetime, lock_units=lambda: None) -> BookingFacts:
+def booking_facts(store, req: BookingRequest, policy, now: datetime, day) -> BookingFacts:
     """Everything the decision looks at, read in the booking's transaction: first what the visitor
     lock guards or what rarely changes (the visitor's bookings and restrictions, terms, calendar,
-    rooms, the event), then, once `lock_units()` has taken the day's units lock, what is taken. That
-    lock is held until the commit: the less is read under it, the less one day's bookings queue."""
+    rooms, the event), then, under the units lock of `day` (the request's, if any), what is taken.
+    That lock is held until the commit: the less is read under it, the less one day's bookings queue."""
     slot = tokyo(req.start) if req.start and not req.lease_unit_id and req.service == "counseling" else None
     event = store.event(req.event_id) if req.service == "event" and req.event_id else None
     visits, restrictions = tuple(store.visits_of(req.jobseeker_no)), tuple(store.restrictions_for(req.jobseeker_no))
     terms, calendar, rooms = terms_in_force(store, now), office_calendar(store, policy), tuple(store.rooms()) if slot else ()
-    lock_units()
+    if day is not None:
+        store.lock_units(day)
     lease = store.lease(req.lease_unit_id) if req.lease_unit_id else None
     holder = store.booking_on_lease(lease.id) if lease else None
     return BookingFacts(
@@ -142,7 +143,7 @@ def create_booking(store, ctx: Context, payload: dict, now: datetime, received_a
         store.lock_visitor(req.jobseeker_no)
         policy = ctx.rules(store)
         day, reference = _unit_day(store, req), _reference(store)
-        facts = booking_facts(store, req, policy, now, lambda: day is not None and store.lock_units(day))
+        facts = booking_facts(store, req, policy, now, day)
         when = Moments(acted=now, received=received_at or now, client_created_at=client_created_at)
         try:
             booking = decide_booking(req, facts, policy, ctx.asker, when, fingerprint, reference)
