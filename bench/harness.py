@@ -2,7 +2,8 @@
 
 The load never runs in a server's process (its threads would compete for the interpreter lock
 and slow what is measured); servers are measured one after another, never at the same time, so
-neither is the other's noise.
+neither is the other's noise. `load()` sends requests made before its clock starts from one
+asyncio loop: the load shares the machine's cores with what it measures, and costs it little.
 """
 import http.client
 import itertools
@@ -135,44 +136,74 @@ def booking_payloads(starts: list, consent: dict, first: int):
         n += 1
 
 
+def _requests(kind: str, host: str, paths: list, starts: list, consent, first: int, headers: dict):
+    """Endless raw HTTP/1.1 requests: GET /healthz, or booking POSTs to the `paths` in turn."""
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    if kind != "booking":
+        request = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n{extra}\r\n".encode()
+        yield from itertools.repeat(request)
+    for body, path in zip(booking_payloads(starts, consent, first), itertools.cycle(paths)):
+        data = json.dumps(body).encode()
+        yield (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(data)}\r\n{extra}\r\n").encode() + data
+
+
+async def _read_response(reader) -> tuple[int, bool]:
+    """One response off a keep-alive connection: (status, whether the server keeps it open)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").lower().split("\r\n")
+    fields = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    if fields.get("transfer-encoding") == "chunked":
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            await reader.readexactly(size + 2)
+        await reader.readuntil(b"\r\n")
+    else:
+        await reader.readexactly(int(fields.get("content-length", 0)))
+    return int(lines[0].split()[1]), fields.get("connection") != "close"
+
+
 def _load_main(conn, url, kind, connections, seconds, starts, consent, first, headers, paths):
-    """In the load process: `connections` threads, each on its own keep-alive connection, for
-    `seconds`; sends back (status counts, latencies in seconds)."""
-    import threading
+    """In the load process: `connections` keep-alive connections on one asyncio loop, for
+    `seconds`; sends back (status counts, latencies in seconds). The requests' bytes are made
+    before the clock starts, so the load costs the machine little while it is measured (it
+    shares the cores with the servers)."""
+    import asyncio
     from collections import Counter
-    payloads = booking_payloads(starts, consent, first)
-    targets = itertools.cycle(paths)
-    lock = threading.Lock()
-    latencies, statuses = [], Counter()
-    deadline = time.perf_counter() + seconds
-
     urls = url if isinstance(url, (list, tuple)) else [url]
+    addresses = [tuple(u.rsplit("//", 1)[1].split(":")) for u in urls]
+    made = _requests(kind, addresses[0][0], paths, starts, consent, first, headers)
+    ready = list(itertools.islice(made, 1 if kind != "booking" else int(seconds * 1500) + 100))
+    queue = itertools.chain(ready, made) if kind == "booking" else itertools.repeat(ready[0])
+    latencies, statuses = [], Counter()
 
-    def client(i):
-        c = Connection(urls[i % len(urls)])             # connections spread over the servers, as nginx does
-        mine, seen = [], Counter()
+    async def client(host: str, port: str, deadline: float):
+        reader = writer = None
         while time.perf_counter() < deadline:
-            if kind == "booking":
-                with lock:
-                    body = next(payloads)
-                    path = next(targets)
-                t0 = time.perf_counter()
-                status, _ = c.request("POST", path, body, headers)
-            else:
-                t0 = time.perf_counter()
-                status, _ = c.request("GET", "/healthz")
-            mine.append(time.perf_counter() - t0)
-            seen[status] += 1
-        c.close()
-        with lock:
-            latencies.extend(mine)
-            statuses.update(seen)
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, int(port))
+            request = next(queue)
+            t0 = time.perf_counter()
+            try:
+                writer.write(request)
+                status, open_ = await _read_response(reader)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                writer.close()
+                reader = writer = None          # as a client does: a new connection (the request is lost)
+                continue
+            latencies.append(time.perf_counter() - t0)
+            statuses[status] += 1
+            if not open_:
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    async def main():
+        deadline = time.perf_counter() + seconds
+        # Connections spread over the servers, as nginx does.
+        await asyncio.gather(*(client(*addresses[i % len(addresses)], deadline) for i in range(connections)))
+
+    asyncio.run(main())
     conn.send((dict(statuses), latencies))
     conn.close()
 
