@@ -18,6 +18,7 @@ from .office_store import PgOfficeStore
 from .pool import POOL_TIMEOUT, Connections, connect_or_exit
 from .rates import PgRateCounter
 from .schema import HEAD
+from .setup import SetupCache
 from .unit import Transactions
 
 log = logging.getLogger("madoguchi.storage")
@@ -38,6 +39,7 @@ class PostgresBackend:
         self.connections.pool()
         self.transactions = Transactions(self.connections)
         self._stores = {}
+        self._setup = SetupCache()
         self._stores_lock = threading.Lock()
         self._rates = PgRateCounter(self.connections)
         self._jobs = ClusterJobs(url)
@@ -49,8 +51,9 @@ class PostgresBackend:
         store = self._stores.get(slug)
         if store is None:
             office_id, office = self._resolve(slug)
+            made = PgOfficeStore(self.transactions, office_id, office, self._setup)
             with self._stores_lock:
-                store = self._stores.setdefault(slug, PgOfficeStore(self.transactions, office_id, office))
+                store = self._stores.setdefault(slug, made)
         return store
 
     def _resolve(self, slug: str) -> tuple[int, Office]:

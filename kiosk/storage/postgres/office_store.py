@@ -1,6 +1,7 @@
 """One office's data in PostgreSQL: the storage contract (contract.py) over its tables. Sort orders
 and `None`s are TinyDB's (tinydb/office_store.py is the reference); `seq` breaks ties in the order
 records were first saved, as TinyDB's files keep them."""
+import copy
 from datetime import date, datetime
 
 import orjson
@@ -35,8 +36,8 @@ UPDATE audit_heads SET anchor = %s WHERE office_id = (SELECT office_id FROM line
 
 
 class PgOfficeStore(Rows, KioskLookups):
-    def __init__(self, transactions, office_id: int, office):
-        super().__init__(transactions, office_id)
+    def __init__(self, transactions, office_id: int, office, setup):
+        super().__init__(transactions, office_id, setup)
         self.office = office
 
     def transaction(self):
@@ -157,7 +158,7 @@ class PgOfficeStore(Rows, KioskLookups):
     # -- the office's setup ----------------------------------------------------------------------
 
     def rooms(self) -> list[Room]:
-        return self._all(ROOMS, order="id")
+        return self._all(ROOMS, order="id", setup=True)
 
     def room(self, room_id: str) -> Room | None:
         return self._get(ROOMS, room_id)
@@ -169,7 +170,7 @@ class PgOfficeStore(Rows, KioskLookups):
         self._delete(ROOMS, room_id)
 
     def closures(self) -> dict:
-        return {date.fromisoformat(c["day"]): c.get("note", "") for c in self._all(CLOSURES)}
+        return {date.fromisoformat(c["day"]): c.get("note", "") for c in self._all(CLOSURES, setup=True)}
 
     def save_closure(self, day: date, note: str) -> None:
         self._save(CLOSURES, {"day": day.isoformat(), "note": note})
@@ -190,7 +191,7 @@ class PgOfficeStore(Rows, KioskLookups):
         self._delete(EVENTS, event_id)
 
     def published_terms(self) -> list[PublishedTerms]:
-        return self._all(TERMS, order="doc, effective_from, version_name")
+        return self._all(TERMS, order="doc, effective_from, version_name", setup=True)
 
     def save_terms(self, terms: PublishedTerms) -> None:
         self._save(TERMS, terms)
@@ -209,7 +210,8 @@ class PgOfficeStore(Rows, KioskLookups):
         self._save(META, {"key": key, "value": value})
 
     def rules(self) -> dict:
-        return dict(self.meta("rules", {}) or {})
+        found = self._get(META, "rules", setup=True)     # a copy: the process keeps the one it read
+        return copy.deepcopy(dict(found["value"] or {})) if found else {}
 
     def save_rules(self, rules: dict) -> None:
         self.set_meta("rules", dict(rules))

@@ -7,6 +7,7 @@ from typing import Callable
 from psycopg.types.json import Jsonb
 
 from ..errors import TransactionConflict
+from .setup import SETUP_TABLES, VERSION, SetupCache
 
 
 @dataclass(frozen=True)
@@ -51,34 +52,47 @@ class Table:
 
 
 class Rows:
-    """One office's reads and writes of records, inside the thread's transaction."""
+    """One office's reads and writes of records, inside the thread's transaction. Reads marked
+    `setup` (rooms, closures, terms, rules) go through the process's SetupCache (setup.py)."""
 
-    def __init__(self, transactions, office_id: int):
+    def __init__(self, transactions, office_id: int, setup: SetupCache):
         self._tx = transactions
         self.office_id = office_id
+        self._setup = setup
 
     def _rows(self, sql: str, params=()) -> list[tuple]:
         return self._tx.rows(self.office_id, sql, (self.office_id, *params))
 
-    def _seen(self, table: Table, rows) -> list:
-        versions = self._tx.open(self.office_id).versions
-        found = []
-        for record, version, *key in rows:
-            versions.setdefault((table.name, tuple(key)), version)   # the first version read is what we decided on
-            found.append(table.parse(record))
-        return found
+    def _read(self, table: Table, sql: str, params=(), setup: bool = False) -> list[tuple]:
+        """(record, version, key) of each row the query finds."""
+        if setup:
+            tx = self._tx.open(self.office_id)
+            if self.office_id not in tx.setup_written:
+                version = tx.setup_versions.get(self.office_id)
+                if version is None:
+                    version = tx.setup_versions[self.office_id] = self._rows(VERSION)[0][0]
+                return self._setup.rows(self.office_id, version, (sql, params),
+                                        lambda: self._read(table, sql, params))
+        return [(table.parse(record), version, tuple(key)) for record, version, *key in self._rows(sql, params)]
 
-    def _get(self, table: Table, *key):
+    def _seen(self, table: Table, found) -> list:
+        versions = self._tx.open(self.office_id).versions
+        for _, version, key in found:
+            versions.setdefault((table.name, key), version)   # the first version read is what we decided on
+        return [record for record, _, _ in found]
+
+    def _get(self, table: Table, *key, setup: bool = False):
         """The record with this key, or None (remembered as absent: writing it later inserts)."""
-        found = self._seen(table, self._rows(table.by_key, key))
+        found = self._seen(table, self._read(table, table.by_key, key, setup))
         if not found:
             self._tx.open(self.office_id).versions.setdefault((table.name, key), 0)
             return None
         return found[0]
 
-    def _all(self, table: Table, where: str = "", params=(), order: str = "seq", limit: int | None = None) -> list:
+    def _all(self, table: Table, where: str = "", params=(), order: str = "seq", limit: int | None = None,
+             setup: bool = False) -> list:
         sql = table.select + (f" AND {where}" if where else "") + f" ORDER BY {order}"
-        return self._seen(table, self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), params))
+        return self._seen(table, self._read(table, sql + (f" LIMIT {int(limit)}" if limit else ""), params, setup))
 
     def _first(self, table: Table, where: str, params=()):
         found = self._all(table, where, params, limit=1)
@@ -87,7 +101,7 @@ class Rows:
     def _save(self, table: Table, record) -> None:
         key = tuple(table.key_of(record))
         values = (*table.values_of(record), Jsonb(table.dump(record)))
-        tx = self._tx.open(self.office_id)
+        tx = self._written(table)
         read = tx.versions.get((table.name, key))
         if read is None:
             row = self._rows(table.upsert, (*key, *values))
@@ -100,6 +114,14 @@ class Rows:
         tx.versions[(table.name, key)] = row[0][0]
 
     def _delete(self, table: Table, *key) -> int:
+        tx = self._written(table)
         removed = self._tx.count(self.office_id, table.delete, (self.office_id, *key))
-        self._tx.open(self.office_id).versions[(table.name, key)] = 0
+        tx.versions[(table.name, key)] = 0
         return removed
+
+    def _written(self, table: Table):
+        """The transaction, told that it is about to write `table`."""
+        tx = self._tx.open(self.office_id)
+        if table.name in SETUP_TABLES:
+            tx.setup_written.add(self.office_id)
+        return tx

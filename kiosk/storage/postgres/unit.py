@@ -25,7 +25,7 @@ SET_OFFICE = "SELECT set_config('madoguchi.office', %s, true)"
 
 
 class Tx:
-    __slots__ = ("pool", "conn", "office_id", "versions", "statements", "depth")
+    __slots__ = ("pool", "conn", "office_id", "versions", "statements", "depth", "setup_versions", "setup_written")
 
     def __init__(self, pool, conn, office_id: int):
         self.pool = pool       # the psycopg pool the connection goes back to
@@ -34,6 +34,8 @@ class Tx:
         self.versions = {}     # (table, key) -> the version read or written (0: absent)
         self.statements = 0    # statements run so far (lock_visitor asks whether any read came first)
         self.depth = 0         # savepoints open
+        self.setup_versions = {}     # office -> its setup version, read at its first setup read (setup.py)
+        self.setup_written = set()   # offices whose setup changed here: their reads go to the tables
 
 
 class Transactions:
