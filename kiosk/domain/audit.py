@@ -6,7 +6,6 @@ deletion and a rewritten tail are found, not only an edited line. `flask audit h
 head hash for an office to write down or mail out (an anchor outside the store).
 """
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -84,7 +83,7 @@ def verify_chain(logs: dict, anchor: dict | None, notes=()) -> AuditCheck:
 
 def _check_line(walk: _Walk, name: str, number: int, line) -> str | None:
     try:
-        record = json.loads(line)
+        record = orjson.loads(line)
         stored = record.pop("hash")
     except (ValueError, KeyError, TypeError, AttributeError):
         return f"{name}:{number}: not a valid entry"

@@ -167,6 +167,9 @@ class OfficeStore(Protocol):
         """Append an entry to the hash chain, as part of the transaction; returns it."""
     def audit_entries(self, limit: int | None = None) -> list[dict]:
         """The newest entries first (all when `limit` is None)."""
+    def newest_audit_entries(self) -> Iterator[dict]:
+        """The same order, read as they are taken (the console stops at its page's worth);
+        to be consumed inside the transaction."""
     def verify_audit(self) -> AuditCheck: ...
     def audit_head(self) -> dict:
         """{"count", "head"}: what an office writes down to anchor the chain outside the store."""

@@ -171,3 +171,15 @@ def test_a_booking_changed_after_a_restart_and_one_added_leave_every_other_booki
     with store.transaction():
         assert [b.booking_id for b in store.bookings_on(DAY)] == ["b-1", "b-2", "b-3"]
         assert store.booking("b-2") == second
+
+
+def test_audit_entries_come_newest_first_across_months_read_as_they_are_taken(store):
+    with store.transaction():
+        for n in range(7):
+            store.audit(NOW + timedelta(days=12 * n), "staff:s1", "booking.cancel", booking_id=f"b-{n}")
+    with store.transaction():
+        newest = store.newest_audit_entries()
+        assert [next(newest)["details"]["booking_id"] for _ in range(2)] == ["b-6", "b-5"]
+        assert [e["n"] for e in store.newest_audit_entries()] == [7, 6, 5, 4, 3, 2, 1]
+        assert store.audit_entries() == list(store.newest_audit_entries()) and store.audit_entries(limit=3) == \
+            store.audit_entries()[:3]

@@ -51,3 +51,11 @@ def test_a_tail_rewritten_with_fresh_hashes_is_found(database, store):
         forged = chain_entry(4, prev, NOW + timedelta(days=60), "staff:s1", "booking.cancel", {"booking_id": "b-x"})
         conn.execute("UPDATE audit_log SET line = %s WHERE n = 4", (orjson.dumps(forged).decode(),))
     assert any("rewritten" in p for p in problems(store))
+
+
+def test_the_newest_entries_are_read_a_page_at_a_time_without_a_gap_or_a_repeat(store):
+    audited(store, 9)
+    with store.transaction():
+        paged = [e["details"]["booking_id"] for e in store.newest_audit_entries(page=2)]
+        assert paged == [f"b-{n}" for n in range(8, -1, -1)]
+        assert [e["details"]["booking_id"] for e in store.newest_audit_entries(page=3)] == paged

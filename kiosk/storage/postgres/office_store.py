@@ -3,6 +3,7 @@ and `None`s are TinyDB's (tinydb/office_store.py is the reference); `seq` breaks
 records were first saved, as TinyDB's files keep them."""
 import copy
 from datetime import date, datetime
+from itertools import islice
 
 import orjson
 from psycopg.types.json import Jsonb
@@ -28,6 +29,10 @@ from .tables import (BOOKINGS, CHALLENGES, CLOSURES, CREDENTIALS, DEAD_LETTERS, 
 BY_UNIT = """start, coalesce(room, '') COLLATE "C", booking_id"""
 ACTIVE_SQL = "status IN (" + ", ".join(f"'{s}'" for s in ACTIVE) + ")"
 
+
+AUDIT_PAGE = 500
+NEWEST_AUDIT = tuple(f"SELECT log, n, line FROM audit_log WHERE office_id = %s{where} ORDER BY log DESC, n DESC"
+                     for where in ("", " AND (log, n) < (%s, %s)"))
 
 # The line and the new head in one statement (one round trip while the head is locked).
 APPEND_AUDIT = """WITH line AS (INSERT INTO audit_log (office_id, n, log, at, actor, action, line)
@@ -344,8 +349,17 @@ class PgOfficeStore(Rows, KioskLookups):
         return entry
 
     def audit_entries(self, limit: int | None = None) -> list[dict]:
-        sql = "SELECT line FROM audit_log WHERE office_id = %s ORDER BY log DESC, n DESC"
-        return [orjson.loads(line) for (line,) in self._rows(sql + (f" LIMIT {int(limit)}" if limit is not None else ""))]
+        return list(islice(self.newest_audit_entries(min(limit, AUDIT_PAGE) if limit else AUDIT_PAGE), limit))
+
+    def newest_audit_entries(self, page: int = AUDIT_PAGE):
+        """Read `page` lines at a time, each page after the last one's (log, n)."""
+        after = ()
+        while True:
+            rows = self._rows(NEWEST_AUDIT[bool(after)] + f" LIMIT {int(page)}", after)
+            yield from (orjson.loads(line) for _, _, line in rows)
+            if len(rows) < page:
+                return
+            after = rows[-1][:2]
 
     def verify_audit(self):
         logs = {}

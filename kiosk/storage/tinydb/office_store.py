@@ -1,6 +1,7 @@
 """One office's data in a TinyDB data directory: the storage contract (contract.py) over the
 engine's documents. Files and their layout are in layout.py; nothing outside this package knows them."""
 from datetime import date, datetime
+from itertools import islice
 
 from ...domain.audit import anchored, chain_entry, empty_anchor, verify_chain
 from ...domain.bookings import Booking, Visit
@@ -436,17 +437,16 @@ class TinyOfficeStore(KioskLookups):
         return {name.rsplit("/", 1)[1]: self.engine.log_lines(name) for name in self.engine.logs(self.files.audit_folder)}
 
     def audit_entries(self, limit: int | None = None) -> list[dict]:
+        return list(islice(self.newest_audit_entries(), limit))
+
+    def newest_audit_entries(self):
         import orjson
-        entries = []
         for name, lines in sorted(self._audit_logs().items(), reverse=True):
             for line in reversed(lines):
                 try:
-                    entries.append(orjson.loads(line))
+                    yield orjson.loads(line)
                 except orjson.JSONDecodeError:
-                    entries.append({"at": "", "actor": "", "action": f"(unreadable line in {name})", "details": {}})
-                if limit is not None and len(entries) >= limit:
-                    return entries
-        return entries
+                    yield {"at": "", "actor": "", "action": f"(unreadable line in {name})", "details": {}}
 
     def verify_audit(self):
         notes = [f"set aside: {name}" for name in self.engine.status.torn]
