@@ -136,6 +136,9 @@ def booking_payloads(starts: list, consent: dict, first: int):
         n += 1
 
 
+TIMEOUT = 30.0      # seconds a request (or a connection) may take before it counts as broken
+
+
 def _requests(kind: str, host: str, paths: list, starts: list, consent, first: int, headers: dict):
     """Endless raw HTTP/1.1 requests: GET /healthz, or booking POSTs to the `paths` in turn."""
     extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
@@ -176,19 +179,23 @@ def _load_main(conn, url, kind, connections, seconds, starts, consent, first, he
     queue = itertools.chain(ready, made) if kind == "booking" else itertools.repeat(ready[0])
     latencies, statuses = [], Counter()
 
+    async def exchange(reader, writer, request: bytes):
+        writer.write(request)
+        return await _read_response(reader)
+
     async def client(host: str, port: str, deadline: float):
         reader = writer = None
         while time.perf_counter() < deadline:
-            if writer is None:
-                reader, writer = await asyncio.open_connection(host, int(port))
-            request = next(queue)
             t0 = time.perf_counter()
             try:
-                writer.write(request)
-                status, open_ = await _read_response(reader)
-            except (ConnectionError, asyncio.IncompleteReadError):
-                writer.close()
-                reader = writer = None          # as a client does: a new connection (the request is lost)
+                if writer is None:
+                    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), TIMEOUT)
+                status, open_ = await asyncio.wait_for(exchange(reader, writer, next(queue)), TIMEOUT)
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, ValueError):
+                statuses[0] += 1                # counted as broken (status 0); a new connection, as a client makes
+                if writer is not None:
+                    writer.close()
+                reader = writer = None
                 continue
             latencies.append(time.perf_counter() - t0)
             statuses[status] += 1
@@ -219,6 +226,7 @@ def load(url, kind, connections, seconds, starts=(), consent=None, first=1, head
     proc = ctx.Process(target=_load_main, args=(child, url, kind, connections, seconds, list(starts), consent, first,
                                                 headers or {}, paths))
     proc.start()
+    child.close()          # the load process's end: if it dies, recv() raises instead of waiting forever
     statuses, latencies = parent.recv()
     proc.join()
     ok = sum(n for s, n in statuses.items() if 200 <= s < 300)

@@ -26,6 +26,17 @@ def chain_entry(n: int, prev: str, now: datetime, actor: str, action: str, detai
     return dict(body, hash=digest(prev, body))
 
 
+def read_entry(log: str, line) -> dict:
+    """A line as the Audit page shows it; one that is not JSON says so (the check reports it)."""
+    try:
+        entry = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        entry = None
+    if isinstance(entry, dict):
+        return entry
+    return {"at": "", "actor": "", "action": f"(unreadable line in {log})", "details": {}}
+
+
 def empty_anchor() -> dict:
     return {"count": 0, "head": GENESIS, "logs": {}}
 
@@ -85,12 +96,12 @@ def _check_line(walk: _Walk, name: str, number: int, line) -> str | None:
     try:
         record = orjson.loads(line)
         stored = record.pop("hash")
-    except (ValueError, KeyError, TypeError, AttributeError):
+        if record.get("prev") != walk.prev:
+            return f"{name}:{number}: chain broken (a line was removed, reordered or rewritten)"
+        if digest(walk.prev, record) != stored:
+            return f"{name}:{number}: hash mismatch (the line was changed)"
+    except (ValueError, KeyError, TypeError, AttributeError):     # orjson's errors are ValueError and TypeError
         return f"{name}:{number}: not a valid entry"
-    if record.get("prev") != walk.prev:
-        return f"{name}:{number}: chain broken (a line was removed, reordered or rewritten)"
-    if digest(walk.prev, record) != stored:
-        return f"{name}:{number}: hash mismatch (the line was changed)"
     walk.prev, walk.count = stored, walk.count + 1
     return None
 

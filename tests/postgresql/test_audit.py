@@ -59,3 +59,12 @@ def test_the_newest_entries_are_read_a_page_at_a_time_without_a_gap_or_a_repeat(
         paged = [e["details"]["booking_id"] for e in store.newest_audit_entries(page=2)]
         assert paged == [f"b-{n}" for n in range(8, -1, -1)]
         assert [e["details"]["booking_id"] for e in store.newest_audit_entries(page=3)] == paged
+
+
+def test_the_audit_page_shows_a_line_that_is_no_entry_and_the_check_that_found_it(database, store):
+    from kiosk.staff import console
+    audited(store)
+    with as_superuser(database) as conn:
+        conn.execute("UPDATE audit_log SET line = 'not json' WHERE n = 4")
+    page = console.audit(store, {}, "ja")
+    assert not page.check["ok"] and page.rows[0].action == "(unreadable line in 2027-01.jsonl)"

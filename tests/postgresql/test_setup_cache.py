@@ -86,3 +86,54 @@ def test_each_office_has_its_own_version(backends):
     assert rooms_of(kobe) == [] and rooms_of(main) == ["845 0000 0001"]
     office_service.add_room(kobe, NOW, "test", "zoom", "845 0000 0002")
     assert rooms_of(main) == ["845 0000 0001"] and rooms_of(kobe) == ["845 0000 0002"]
+
+
+def version_of(database, office_id: int) -> int:
+    with as_app(database, office_id) as conn:
+        return conn.execute("SELECT coalesce((SELECT version FROM setup_versions), 0)").fetchone()[0]
+
+
+def test_after_waiting_for_the_days_lock_the_rooms_are_read_as_they_are_now(backends):
+    """A reschedule reads the closures, waits for the day's lock, then picks a room: a room
+    disabled by another process while it waited is not picked."""
+    here, there = backends().office(), backends().office()
+    office_service.add_room(here, NOW, "test", "zoom", "845 0000 0001")
+    office_service.add_room(here, NOW, "test", "zoom", "845 0000 0002")
+    assert rooms_of(here) == ["845 0000 0001", "845 0000 0002"]     # kept by this process
+    with here.transaction():
+        assert here.closures() == {}                      # the setup version is read here
+        office_service.set_room_active(there, NOW, "test", "r1", False)
+        here.lock_units(date(2026, 12, 3))
+        assert [r.id for r in here.rooms() if r.active] == ["r2"]
+
+
+def test_settings_other_than_the_rules_leave_the_version_alone(backends, database):
+    store = backends().office()
+    with store.transaction():
+        store.save_rules({"max_active_bookings": 2})
+    before = version_of(database, store.office_id)
+    with store.transaction():
+        store.set_meta("purged_before", "2026-11-01")
+    assert version_of(database, store.office_id) == before
+    with store.transaction():
+        store.save_rules({"max_active_bookings": 3})
+    assert version_of(database, store.office_id) > before
+
+
+def test_a_number_rolled_back_is_never_given_again(backends, database):
+    store = backends().office()
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save_closure(date(2026, 12, 28), "年末")
+        rolled_back = store._rows("SELECT version FROM setup_versions WHERE office_id = %s")[0][0]
+        raise RuntimeError("the use case fails")
+    with store.transaction():
+        store.save_closure(date(2026, 12, 29), "年末")
+    assert version_of(database, store.office_id) != rolled_back
+
+
+def test_the_app_role_cannot_delete_an_offices_number(backends, database):
+    import psycopg
+    store = backends().office()
+    office_service.add_room(store, NOW, "test", "zoom", "845 0000 0001")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), as_app(database, store.office_id) as conn:
+        conn.execute("DELETE FROM setup_versions")

@@ -8,7 +8,7 @@ from itertools import islice
 import orjson
 from psycopg.types.json import Jsonb
 
-from ...domain.audit import anchored, chain_entry, empty_anchor, verify_chain
+from ...domain.audit import anchored, chain_entry, empty_anchor, read_entry, verify_chain
 from ...domain.bookings import ACTIVE, Booking, Visit
 from ...domain.calendar import tokyo
 from ...domain.events import Event
@@ -53,8 +53,10 @@ class PgOfficeStore(Rows, KioskLookups):
 
     def lock_units(self, day: date) -> None:
         """A transaction-scoped advisory lock on (office, day): every process's decisions about the
-        day's units take turns; it goes with COMMIT or ROLLBACK."""
+        day's units take turns; it goes with COMMIT or ROLLBACK. Setup read after it (a rescheduled
+        booking's rooms) is read as of now, not as of the setup version read before the wait."""
         self._rows("SELECT pg_advisory_xact_lock(%s, %s)", (lock_key(f"units {day.isoformat()}"),))
+        self._setup_read_again()
 
     def lock_visitor(self, jobseeker_no: str) -> None:
         """The same on (office, 求職番号). Waiting for it means another transaction was deciding about
@@ -356,7 +358,7 @@ class PgOfficeStore(Rows, KioskLookups):
         after = ()
         while True:
             rows = self._rows(NEWEST_AUDIT[bool(after)] + f" LIMIT {int(page)}", after)
-            yield from (orjson.loads(line) for _, _, line in rows)
+            yield from (read_entry(log, line) for log, _, line in rows)
             if len(rows) < page:
                 return
             after = rows[-1][:2]

@@ -75,6 +75,10 @@ class Rows:
                                         lambda: self._read(table, sql, params))
         return [(table.parse(record), version, tuple(key)) for record, version, *key in self._rows(sql, params)]
 
+    def _setup_read_again(self) -> None:
+        """The transaction's next setup read asks for the office's setup version again."""
+        self._tx.open(self.office_id).setup_versions.pop(self.office_id, None)
+
     def _seen(self, table: Table, found) -> list:
         versions = self._tx.open(self.office_id).versions
         for _, version, key in found:

@@ -3,7 +3,7 @@ engine's documents. Files and their layout are in layout.py; nothing outside thi
 from datetime import date, datetime
 from itertools import islice
 
-from ...domain.audit import anchored, chain_entry, empty_anchor, verify_chain
+from ...domain.audit import anchored, chain_entry, empty_anchor, read_entry, verify_chain
 from ...domain.bookings import Booking, Visit
 from ...domain.calendar import TOKYO, tokyo
 from ...domain.events import Event
@@ -440,13 +440,9 @@ class TinyOfficeStore(KioskLookups):
         return list(islice(self.newest_audit_entries(), limit))
 
     def newest_audit_entries(self):
-        import orjson
         for name, lines in sorted(self._audit_logs().items(), reverse=True):
             for line in reversed(lines):
-                try:
-                    yield orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    yield {"at": "", "actor": "", "action": f"(unreadable line in {name})", "details": {}}
+                yield read_entry(name, line)
 
     def verify_audit(self):
         notes = [f"set aside: {name}" for name in self.engine.status.torn]
