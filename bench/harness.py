@@ -175,8 +175,7 @@ def _load_main(conn, url, kind, connections, seconds, starts, consent, first, he
     urls = url if isinstance(url, (list, tuple)) else [url]
     addresses = [tuple(u.rsplit("//", 1)[1].split(":")) for u in urls]
     made = _requests(kind, addresses[0][0], paths, starts, consent, first, headers)
-    ready = list(itertools.islice(made, 1 if kind != "booking" else int(seconds * 1500) + 100))
-    queue = itertools.chain(ready, made) if kind == "booking" else itertools.repeat(ready[0])
+    queue = itertools.chain(list(itertools.islice(made, int(seconds * 1500) + 100)), made)
     latencies, statuses = [], Counter()
 
     async def exchange(reader, writer, request: bytes):

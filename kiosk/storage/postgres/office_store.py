@@ -364,10 +364,7 @@ class PgOfficeStore(Rows, KioskLookups):
             after = rows[-1][:2]
 
     def verify_audit(self):
-        logs = {}
-        for log, line in self._rows("SELECT log, line FROM audit_log WHERE office_id = %s ORDER BY log, n"):
-            logs.setdefault(log, []).append(line)
-        return verify_chain(logs, self._anchor())
+        return verify_chain(self.audit_lines(), self._anchor())
 
     def audit_head(self) -> dict:
         anchor = self._anchor()
